@@ -1,0 +1,42 @@
+"""Collect the Jupytext (MyST Markdown) notebooks with nbval.
+
+nbval 0.11 collects only ``*.ipynb`` files, and the book keeps its chapters as
+``.md`` Jupytext notebooks only. This hook hands every ``.md`` file whose front
+matter declares ``jupytext:`` to nbval's own collector, and teaches nbval to
+read such a file with ``jupytext.read``. Every code cell then becomes a pytest
+item: a failing ``assert`` in a chapter fails the test suite.
+"""
+from __future__ import annotations
+
+import jupytext
+import nbformat
+import nbval.plugin
+
+
+class _JupytextAwareNbformat:
+    """Stand-in for the ``nbformat`` module inside nbval that also reads ``.md`` notebooks."""
+
+    def __getattr__(self, name):
+        return getattr(nbformat, name)
+
+    @staticmethod
+    def read(path, as_version=4, **kwargs):
+        if str(path).endswith(".md"):
+            return jupytext.read(path, as_version=as_version)
+        return nbformat.read(path, as_version=as_version, **kwargs)
+
+
+nbval.plugin.nbformat = _JupytextAwareNbformat()
+
+
+def _is_jupytext_notebook(path) -> bool:
+    with open(path, encoding="utf-8") as fh:
+        head = fh.read(2000)
+    return head.startswith("---") and "\njupytext:" in head
+
+
+def pytest_collect_file(file_path, parent):
+    opt = parent.config.option
+    if (opt.nbval or opt.nbval_lax) and file_path.suffix == ".md" and _is_jupytext_notebook(file_path):
+        return nbval.plugin.IPyNbFile.from_parent(parent, path=file_path)
+    return None
