@@ -38,7 +38,7 @@ def parse_ledger(text):
 
 def notebook_checks(path):
     """Return {claim_id} for the claim markers in code cells of ``path`` that hold an assert."""
-    nb = jupytext.read(path)
+    nb = jupytext.read(path, fmt="md:myst")
     found, unbacked = set(), set()
     for cell in nb.cells:
         if cell.cell_type != "code":
