@@ -6,12 +6,16 @@ families
     GLM log-partition functions :math:`A` and their derivatives.
 noise
     :class:`Dropout` and :class:`Gaussian` feature noise.
+optim
+    SGD, diagonal AdaGrad and dropout-preconditioned SGD; their diagonal statistics.
 regularizer
     The noising regularizer :math:`R(\\beta)`: exact, Monte Carlo, quadratic.
+fit
+    Penalised GLM fits (L-BFGS) and dropout training by SGD.
 style
     The book's figure style (imports matplotlib only when used).
 """
-from . import families, noise, regularizer, style
+from . import families, fit, noise, regularizer, style
 from .families import get_family, sigmoid, softplus
 from .noise import Dropout, Gaussian
 
@@ -19,8 +23,10 @@ __all__ = [
     "Dropout",
     "Gaussian",
     "families",
+    "fit",
     "get_family",
     "noise",
+    "optim",
     "regularizer",
     "sigmoid",
     "softplus",
