@@ -27,7 +27,7 @@ from ._validate import as_design, positive_int
 from .families import get_family
 from .noise import Dropout, Gaussian, check_noise
 
-__all__ = ["exact", "quadratic", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
+__all__ = ["exact", "quadratic", "quadratic_gradient", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
 
 #: Largest number of features with non-zero :math:`x_{ij}\beta_j` in one example
 #: for which :func:`exact` enumerates the :math:`2^d` dropout masks
@@ -255,3 +255,41 @@ def dropout_small_delta_slope(X, beta, family="logistic", *, per_example=False):
     z = (X @ beta)[:, None]
     terms = fam.A(z - W) - fam.A(z) + fam.A1(z) * W
     return _reduce(terms.sum(axis=1), per_example)
+
+
+def quadratic_gradient(X, beta, noise, family="logistic"):
+    """Gradient of the quadratic noising regularizer :math:`\\nabla_\\beta R^q(\\beta)` (Wager et al., 2013, eq. 2).
+
+    Differentiating :math:`R^q(\\beta) = \\sum_i \\tfrac12 A''(x_i\\beta)\\,v_i(\\beta)`,
+    :math:`v_i = \\operatorname{Var}_\\xi[\\tilde x_i\\beta]`, gives
+
+    .. math::
+
+        \\nabla R^q(\\beta) = \\tfrac12 X^\\top\\bigl(A'''(X\\beta)\\odot v\\bigr)
+        + \\tfrac12\\sum_i A''(x_i\\beta)\\,\\nabla v_i,
+
+    with :math:`\\nabla v_i = \\frac{2\\delta}{1-\\delta}\\,x_i^{\\circ 2}\\odot\\beta` for dropout
+    and :math:`\\nabla v_i = 2\\sigma^2\\beta` for Gaussian noise.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d) or (d,)
+    beta : array_like, shape (d,)
+    noise : Dropout or Gaussian
+    family : {"logistic", "linear", "poisson"}
+
+    Returns
+    -------
+    ndarray, shape (d,)
+    """
+    X, beta = as_design(X, beta)
+    noise = check_noise(noise)
+    fam = get_family(family)
+    z = X @ beta
+    a2 = fam.A2(z)
+    grad = 0.5 * X.T @ (fam.A3(z) * noise.variance(X, beta))
+    if isinstance(noise, Dropout):
+        grad += noise.delta / (1.0 - noise.delta) * beta * ((X * X).T @ a2)
+    else:
+        grad += noise.sigma**2 * beta * float(a2.sum())
+    return grad
