@@ -310,3 +310,20 @@ def test_nll_and_accuracy_bad_input():
         fit.nll(X, y, beta[:2])
     with pytest.raises(ValueError, match=r"\{0, 1\}"):
         fit.accuracy(X, y + 0.5, beta)
+
+
+def test_l2_weights():
+    beta = np.array([1.0, -2.0, 3.0])
+    w = np.array([0.5, 2.0, 0.0])
+    pen = fit.L2(2.0, weights=w)
+    v, g = pen.value_and_grad(beta)
+    assert v == pytest.approx(0.5 + 8.0)
+    np.testing.assert_allclose(g, _fd(pen.value, beta), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match=">= 0"):
+        fit.L2(1.0, weights=[-1.0, 1.0])
+    with pytest.raises(ValueError, match="1-D"):
+        fit.L2(1.0, weights=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        fit.L2(1.0, weights=[np.nan, 1.0])
+    with pytest.raises(ValueError, match="must agree"):
+        fit.L2(1.0, weights=[1.0, 1.0]).value_and_grad(beta)

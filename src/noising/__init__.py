@@ -10,18 +10,21 @@ optim
     SGD, diagonal AdaGrad and dropout-preconditioned SGD; their diagonal statistics.
 regularizer
     The noising regularizer :math:`R(\\beta)`: exact, Monte Carlo, quadratic.
+data
+    Simulated designs and offline real data for the experiments.
 fit
     Penalised GLM fits (L-BFGS) and dropout training by SGD.
 style
     The book's figure style (imports matplotlib only when used).
 """
-from . import families, fit, noise, regularizer, style
+from . import data, families, fit, noise, regularizer, style
 from .families import get_family, sigmoid, softplus
 from .noise import Dropout, Gaussian
 
 __all__ = [
     "Dropout",
     "Gaussian",
+    "data",
     "families",
     "fit",
     "get_family",

@@ -188,7 +188,13 @@ class _Scaled(Penalty):
 
 
 class L2(Penalty):
-    """Spherical ridge penalty :math:`P(\\beta) = \\tfrac{\\lambda}{2}\\sum_{j\\notin U}\\beta_j^2` (Table 1, first row).
+    """Ridge penalty :math:`P(\\beta) = \\tfrac{\\lambda}{2}\\sum_{j\\notin U} w_j\\beta_j^2` (Table 1, first row).
+
+    With the default weights :math:`w_j = 1` this is the spherical :math:`L_2`
+    penalty :math:`\\tfrac{\\lambda}{2}\\lVert\\beta\\rVert_2^2`; with
+    :math:`w = \\diag(X^\\top V(\\beta^*) X)` it is the fixed-curvature form of
+    the dropout penalty, an :math:`L_2` penalty after scaling by the diagonal
+    Fisher information (Wager et al., 2013, Section 3).
 
     Parameters
     ----------
@@ -196,16 +202,27 @@ class L2(Penalty):
         Strength :math:`\\lambda \\ge 0`.
     unpenalized : sequence of int, optional
         Columns :math:`U` left out of the penalty (an intercept column, say).
+    weights : array_like, shape (d,), optional
+        Non-negative per-coordinate weights :math:`w_j` (all ones by default).
 
     Raises
     ------
     ValueError
-        If ``lam`` is negative, NaN or infinite, or an index is not an integer.
+        If ``lam`` is negative, NaN or infinite, an index is not an integer,
+        or a weight is negative, NaN or of the wrong shape.
     """
 
-    def __init__(self, lam, unpenalized=None):
+    def __init__(self, lam, unpenalized=None, weights=None):
         self.lam = _nonneg(lam, "lam")
         self.unpenalized = unpenalized
+        if weights is not None:
+            weights = np.asarray(weights, dtype=float)
+            if weights.ndim != 1:
+                raise ValueError(f"weights must be a 1-D array of shape (d,), got shape {weights.shape}.")
+            finite(weights, "weights")
+            if np.any(weights < 0):
+                raise ValueError("weights must be >= 0; a negative weight would reward large coefficients.")
+        self.weights = weights
         if unpenalized is not None:
             idx = np.atleast_1d(np.asarray(unpenalized))
             if idx.size and not np.issubdtype(idx.dtype, np.integer):
@@ -220,6 +237,13 @@ class L2(Penalty):
             raise ValueError(f"beta must be a 1-D vector, got shape {beta.shape}.")
         finite(beta, "beta")
         w = beta * _unpenalized_mask(self.unpenalized, beta.shape[0])
+        if self.weights is not None:
+            if self.weights.shape != beta.shape:
+                raise ValueError(
+                    f"weights have shape {self.weights.shape} but beta has shape {beta.shape}; they must agree."
+                )
+            gw = self.weights * w
+            return 0.5 * self.lam * float(w @ gw), self.lam * gw
         return 0.5 * self.lam * float(w @ w), self.lam * w
 
     def __repr__(self):

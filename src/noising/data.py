@@ -1,0 +1,293 @@
+"""Simulated designs and offline real data for the book's experiments.
+
+Everything here is seeded: pass an integer seed or a
+:class:`numpy.random.Generator`, and the same seed gives the same data.
+
+* :func:`normalize_columns`: scale a design so that :math:`\\sum_i x_{ij}^2 = 1`
+  for every column :math:`j`, the normalisation under which Table 1 of
+  Wager et al. (2013) holds.
+* :func:`simulate_glm`: a GLM with known :math:`\\beta^*` and a Gaussian design
+  with chosen feature scales (for the Fisher-information checks).
+* :func:`rare_features`: the "rare but discriminative features" design.
+* :func:`train_val_test_split`: a seeded three-way split.
+* :func:`load_breast_cancer`: the Wisconsin breast-cancer data shipped inside
+  scikit-learn (no download).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import finite, positive_int
+from .families import get_family
+
+__all__ = [
+    "normalize_columns",
+    "simulate_glm",
+    "RareFeatures",
+    "rare_features",
+    "train_val_test_split",
+    "load_breast_cancer",
+]
+
+
+def _prob(value, name, *, open_low=True, open_high=True):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number in (0, 1), got {value!r}.")
+    lo_ok = value > 0 if open_low else value >= 0
+    hi_ok = value < 1 if open_high else value <= 1
+    if not (math.isfinite(value) and lo_ok and hi_ok):
+        raise ValueError(f"{name} must lie in {'(' if open_low else '['}0, 1{')' if open_high else ']'}, got {value}.")
+    return float(value)
+
+
+def _real(value, name, *, nonneg=False):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a real number, got {value!r}.")
+    if not math.isfinite(value) or (nonneg and value < 0):
+        raise ValueError(f"{name} must be finite{' and >= 0' if nonneg else ''}, got {value}.")
+    return float(value)
+
+
+def _count(value, name, minimum=0):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def normalize_columns(X):
+    """Scale each column so that :math:`\\sum_i x_{ij}^2 = 1` (Wager et al., 2013, Table 1).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+
+    Returns
+    -------
+    Xn : ndarray, shape (n, d)
+        ``X / sqrt(sum_i x_ij^2)`` column by column.
+    norms : ndarray, shape (d,)
+        The column norms that were divided out.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not a non-empty 2-D array, holds NaN/inf, or has an
+        all-zero column (which cannot be normalised; drop it first).
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"X must be a non-empty 2-D design (n, d), got shape {X.shape}.")
+    finite(X, "X")
+    norms = np.sqrt((X * X).sum(axis=0))
+    if np.any(norms == 0):
+        bad = np.flatnonzero(norms == 0).tolist()
+        raise ValueError(f"columns {bad} are all zero and cannot be normalised; remove them first.")
+    return X / norms, norms
+
+
+def simulate_glm(n, beta, family="logistic", *, scales=None, seed=0):
+    """Draw a design :math:`x_i\\sim N(0, \\diag(s)^2)` and responses from a GLM with known :math:`\\beta^*`.
+
+    The response has density :math:`h(y)\\exp\\{y\\,x\\beta^* - A(x\\beta^*)\\}`
+    (Wager et al., 2013, eq. 1): Bernoulli with mean :math:`\\sigma(x\\beta^*)`
+    for ``"logistic"``, Poisson with mean :math:`e^{x\\beta^*}` for ``"poisson"``,
+    :math:`N(x\\beta^*, 1)` for ``"linear"``.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples (>= 1).
+    beta : array_like, shape (d,)
+        True weights :math:`\\beta^*`.
+    family : {"logistic", "linear", "poisson"}
+    scales : array_like, shape (d,), optional
+        Standard deviations :math:`s_j > 0` of the features (ones by default);
+        unequal scales make the Fisher information far from spherical.
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    """
+    n = positive_int(n, "n")
+    beta = np.asarray(beta, dtype=float)
+    if beta.ndim != 1 or beta.size == 0:
+        raise ValueError(f"beta must be a non-empty 1-D vector, got shape {beta.shape}.")
+    finite(beta, "beta")
+    fam = get_family(family)
+    d = beta.size
+    if scales is None:
+        scales = np.ones(d)
+    scales = np.asarray(scales, dtype=float)
+    if scales.shape != (d,):
+        raise ValueError(f"scales must have shape ({d},) like beta, got {scales.shape}.")
+    finite(scales, "scales")
+    if np.any(scales <= 0):
+        raise ValueError("scales are standard deviations and must be > 0.")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * scales
+    z = X @ beta
+    if fam.name == "logistic":
+        y = (rng.random(n) < fam.A1(z)).astype(float)
+    elif fam.name == "poisson":
+        y = rng.poisson(fam.A1(z)).astype(float)
+    else:
+        y = z + rng.standard_normal(n)
+    return X, y
+
+
+@dataclass
+class RareFeatures:
+    """A draw of the rare-features design (see :func:`rare_features`).
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, n_rare + n_common)
+        Columns ``0 .. n_rare-1`` are the rare binary features, the rest the
+        common Gaussian ones.
+    y : ndarray, shape (n,)
+    beta : ndarray
+        The true weights.
+    active : ndarray of bool, shape (n,)
+        Whether an example has at least one rare feature switched on.
+    n_rare : int
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    beta: np.ndarray
+    active: np.ndarray
+    n_rare: int
+
+
+def rare_features(
+    n,
+    *,
+    n_rare=10,
+    n_common=40,
+    rare_rate=0.04,
+    rare_strength=2.5,
+    common_strength=0.25,
+    common_signal=5,
+    beta=None,
+    seed=0,
+):
+    """Simulate the "rare but discriminative features" design (Wager et al., 2013, Section 3).
+
+    Design, written out:
+
+    * ``n_rare`` binary features, each independently equal to 1 with probability
+      ``rare_rate`` and 0 otherwise; their true weights are
+      :math:`\\pm` ``rare_strength`` (alternating signs), so an active rare
+      feature is strongly predictive.
+    * ``n_common`` common features, independent :math:`N(0, 1)`; the first
+      ``common_signal`` of them have weight :math:`\\pm` ``common_strength``
+      (weak signal), the rest weight 0 (pure noise that a regularizer must
+      suppress).
+    * labels :math:`y_i\\sim\\mathrm{Bernoulli}(\\sigma(x_i\\beta))`, no intercept.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples.
+    n_rare, n_common, common_signal : int
+        Feature counts (``common_signal <= n_common``; ``n_rare + n_common >= 1``).
+    rare_rate : float
+        Probability that a rare feature is active, in (0, 1).
+    rare_strength, common_strength : float
+        Absolute true weights of the rare and the signal-carrying common features (>= 0).
+    beta : array_like, optional
+        True weights to use instead of the ones built from the strengths (to
+        draw train and test sets from the same model, pass ``draw.beta``).
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    RareFeatures
+    """
+    n = positive_int(n, "n")
+    n_rare = _count(n_rare, "n_rare")
+    n_common = _count(n_common, "n_common")
+    common_signal = _count(common_signal, "common_signal")
+    if n_rare + n_common < 1:
+        raise ValueError("the design needs at least one feature: set n_rare or n_common >= 1.")
+    if common_signal > n_common:
+        raise ValueError(f"common_signal ({common_signal}) cannot exceed n_common ({n_common}).")
+    rare_rate = _prob(rare_rate, "rare_rate")
+    rare_strength = _real(rare_strength, "rare_strength", nonneg=True)
+    common_strength = _real(common_strength, "common_strength", nonneg=True)
+    d = n_rare + n_common
+    if beta is None:
+        signs_r = np.where(np.arange(n_rare) % 2 == 0, 1.0, -1.0)
+        signs_c = np.where(np.arange(common_signal) % 2 == 0, 1.0, -1.0)
+        beta = np.concatenate([rare_strength * signs_r, common_strength * signs_c, np.zeros(n_common - common_signal)])
+    else:
+        beta = np.asarray(beta, dtype=float)
+        if beta.shape != (d,):
+            raise ValueError(f"beta must have shape ({d},) = (n_rare + n_common,), got {beta.shape}.")
+        finite(beta, "beta")
+    rng = np.random.default_rng(seed)
+    rare = (rng.random((n, n_rare)) < rare_rate).astype(float)
+    common = rng.standard_normal((n, n_common))
+    X = np.hstack([rare, common])
+    p = get_family("logistic").A1(X @ beta)
+    y = (rng.random(n) < p).astype(float)
+    return RareFeatures(X=X, y=y, beta=beta, active=rare.any(axis=1), n_rare=n_rare)
+
+
+def train_val_test_split(n, sizes, seed=0):
+    """Seeded random split of ``range(n)`` into consecutive index sets of the given sizes.
+
+    Parameters
+    ----------
+    n : int
+    sizes : sequence of int
+        Sizes of the parts; they must sum to at most ``n``.
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    list of ndarray
+        One index array per part.
+    """
+    n = positive_int(n, "n")
+    sizes = [_count(s, "each size", minimum=1) for s in sizes]
+    if sum(sizes) > n:
+        raise ValueError(f"the parts ({sum(sizes)} examples) do not fit into n = {n}; make them smaller.")
+    perm = np.random.default_rng(seed).permutation(n)
+    out, start = [], 0
+    for s in sizes:
+        out.append(perm[start : start + s])
+        start += s
+    return out
+
+
+def load_breast_cancer(standardize=True):
+    """The Wisconsin diagnostic breast-cancer data (569 examples, 30 features), offline.
+
+    The data ship inside scikit-learn (``sklearn.datasets.load_breast_cancer``),
+    so nothing is downloaded.
+
+    Parameters
+    ----------
+    standardize : bool
+        Centre each feature and scale it to unit standard deviation.
+
+    Returns
+    -------
+    X : ndarray, shape (569, 30)
+    y : ndarray, shape (569,)
+        1 for benign, 0 for malignant (scikit-learn's coding).
+    """
+    from sklearn.datasets import load_breast_cancer as _load
+
+    bunch = _load()
+    X = np.asarray(bunch.data, dtype=float)
+    y = np.asarray(bunch.target, dtype=float)
+    if standardize:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return X, y
