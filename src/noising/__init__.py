@@ -14,10 +14,12 @@ data
     Simulated designs and offline real data for the experiments.
 fit
     Penalised GLM fits (L-BFGS) and dropout training by SGD.
+taylor
+    Higher-order Taylor expansions of the logistic regularizer (Schluter, 2019).
 style
     The book's figure style (imports matplotlib only when used).
 """
-from . import data, families, fit, noise, regularizer, style
+from . import data, families, fit, noise, regularizer, style, taylor
 from .families import get_family, sigmoid, softplus
 from .noise import Dropout, Gaussian
 
@@ -34,5 +36,6 @@ __all__ = [
     "sigmoid",
     "softplus",
     "style",
+    "taylor",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,471 @@
+"""Higher-order Taylor expansions of the logistic noising regularizer (Schluter, 2019).
+
+The logistic log-partition function is :math:`A(z) = \\log(1+e^z)` (softplus), with
+:math:`A' = \\sigma` (the sigmoid, :math:`p`) and :math:`A'' = \\sigma(1-\\sigma) = p'`.
+Schluter (2019, Theorem 1) writes the higher derivatives with the triangle of numbers
+:math:`T(k,j) = j!\\,S_2(k,j)` (Stirling numbers of the second kind, OEIS A019538).
+With the index made precise (the book, chapter "Higher-order expansions"), for
+:math:`k \\ge 1`
+
+.. math::
+
+    A^{(k+1)}(z) = \\sigma^{(k)}(z)
+    = \\sigma'(z)\\sum_{j=1}^{k} (-1)^{j-1}\\,T(k,j)\\,\\sigma(z)^{j-1}.
+
+The alternating sum cancels catastrophically in floating point (at :math:`z=0` and
+:math:`k=400` the terms are about :math:`10^{180}` times larger than the result), so
+:func:`softplus_derivatives` evaluates it with exact integer coefficients and a
+fixed-point representation of :math:`\\sigma(z)` whose number of bits is chosen from
+:math:`k`; the result is then rounded once to a float.
+
+The order-:math:`k` approximation of the noising regularizer (Schluter, 2019, eq. 11),
+with the expectation taken term by term, is :func:`partial_sum`; the radius of
+convergence of the Taylor series of :math:`A` at a real point is :func:`radius`.
+
+Functions
+---------
+triangle
+    A row of :math:`T(k,j) = j!\\,S_2(k,j)`.
+softplus_derivative, softplus_derivatives
+    :math:`A^{(k)}(z)`, and all of :math:`A^{(0)},\\dots,A^{(k)}` at once.
+taylor_coefficients
+    :math:`a_n = A^{(n)}(z_0)/n!` as high-precision ``mpmath`` numbers.
+central_moments
+    :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]` for dropout and Gaussian noise.
+partial_sum
+    The order-:math:`k` approximation :math:`R_k(\\beta)` (eq. 11 of the paper).
+radius
+    :math:`\\sqrt{z_0^2+\\pi^2}`, the radius of convergence of :math:`A`'s series at :math:`z_0`.
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+from scipy.special import expit
+
+from ._validate import as_design, finite
+from .families import get_family
+from .noise import Dropout, Gaussian, check_noise
+from .regularizer import MAX_EXACT_FEATURES
+
+__all__ = [
+    "triangle",
+    "softplus_derivative",
+    "softplus_derivatives",
+    "taylor_coefficients",
+    "central_moments",
+    "partial_sum",
+    "radius",
+]
+
+# Rows T(k, .) for k = 1, 2, ... computed so far (row k is _ROWS[k - 1]); a pure memo of
+# exact integers, extended on demand by the recurrence T(k+1, j) = j (T(k, j) + T(k, j-1)).
+_ROWS: list[list[int]] = [[1]]
+
+_LN2 = math.log(2.0)
+
+
+def _order(k, name="k", minimum=0):
+    """Return ``k`` as an int, raising ``ValueError`` unless it is an integer >= ``minimum``."""
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {k!r}.")
+    if k < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {k}.")
+    return int(k)
+
+
+def _rows(k):
+    """The rows ``T(1, .)`` .. ``T(k, .)`` of the triangle (exact Python ints)."""
+    while len(_ROWS) < k:
+        prev = _ROWS[-1]
+        n = len(prev)
+        row = [1] + [j * (prev[j - 1] + prev[j - 2]) for j in range(2, n + 1)] + [(n + 1) * prev[n - 1]]
+        _ROWS.append(row)
+    return _ROWS[:k]
+
+
+def triangle(k):
+    """Row ``k`` of the triangle :math:`T(k,j) = j!\\,S_2(k,j)` (OEIS A019538).
+
+    :math:`T(k,j)` counts the ordered partitions of a ``k``-set into ``j`` blocks
+    (surjections onto ``j`` labelled blocks). It is the coefficient table of
+    Schluter (2019, Theorem 1), built here by the recurrence
+    :math:`T(k+1,j) = j\\,\\bigl(T(k,j) + T(k,j-1)\\bigr)`, which follows from
+    :math:`S_2(k+1,j) = j\\,S_2(k,j) + S_2(k,j-1)`.
+
+    Parameters
+    ----------
+    k : int
+        Row index, ``k >= 1``.
+
+    Returns
+    -------
+    list of int
+        ``[T(k,1), ..., T(k,k)]`` as exact integers.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not an integer ``>= 1``.
+
+    Examples
+    --------
+    >>> triangle(4)
+    [1, 14, 36, 24]
+    """
+    k = _order(k, "k", 1)
+    return list(_rows(k)[k - 1])
+
+
+def _check_z(z):
+    z = np.asarray(z, dtype=float)
+    finite(z, "z")
+    return z
+
+
+def _sigma_derivatives_mp(nmax, z):
+    """``[sigma^(1)(z), ..., sigma^(nmax)(z)]`` as mpf, by Theorem 1 (corrected index).
+
+    Evaluated at ``w = -|z|`` (where ``p = sigma(w) <= 1/2``) and mapped back with
+    ``sigma^(n)(-w) = (-1)^(n+1) sigma^(n)(w)``. The polynomial
+    ``S_n(p) = sum_j (-1)^(j-1) T(n,j) p^(j-1)`` is evaluated exactly with integer
+    coefficients and a fixed-point ``p`` of ``M_n`` bits, where ``M_n`` exceeds the bit
+    length of the row sum of ``T(n, .)`` by ``128 + log2(n)``: the absolute error of
+    ``S_n`` is then below ``2^-128`` whatever the cancellation (a right shift of a
+    negative integer floors, so each power is off by less than one unit).
+    """
+    rows = _rows(nmax)
+    big = sum(rows[-1])  # the row sums (ordered Bell numbers) increase with n
+    M = big.bit_length() + nmax.bit_length() + 128
+    w = -abs(float(z))
+    with mpmath.workprec(M + 64):
+        p = 1 / (1 + mpmath.exp(-w))  # sigma(w), tiny but exact in relative terms when w << 0
+        dp = p * (1 - p)  # sigma'(w)
+        P = int(mpmath.nint(mpmath.ldexp(p, M)))  # fixed point: p ~= P / 2^M
+        powers = [1 << M]
+        for _ in range(nmax - 1):
+            powers.append((powers[-1] * P) >> M)
+        signed = [q if j % 2 == 0 else -q for j, q in enumerate(powers)]  # (-1)^(j-1) p^(j-1)
+        out = []
+        flip = float(z) > 0
+        for n, row in enumerate(rows, start=1):
+            # row n needs only its own number of bits: drop the others before multiplying
+            Mn = sum(row).bit_length() + n.bit_length() + 128
+            cut = M - Mn
+            s = sum(t * (q >> cut) for t, q in zip(row, signed))
+            val = dp * mpmath.ldexp(mpmath.mpf(s), -Mn)
+            if flip and n % 2 == 0:  # (-1)^(n+1) = -1 for even n
+                val = -val
+            out.append(val)
+    return out
+
+
+def _derivatives_mp(k, z):
+    """``[A(z), A'(z), ..., A^(k)(z)]`` as mpf (enough precision for any use here)."""
+    z = float(z)
+    with mpmath.workprec(128):
+        zm = mpmath.mpf(z)
+        a0 = zm + mpmath.log1p(mpmath.exp(-zm)) if z > 0 else mpmath.log1p(mpmath.exp(zm))
+        a1 = 1 / (1 + mpmath.exp(-zm))
+    out = [a0, a1]
+    if k >= 2:
+        out += _sigma_derivatives_mp(k - 1, z)
+    return out[: k + 1]
+
+
+def _derivatives_float(k, z, scaled=False):
+    """Float ``A^(0..k)(z)`` (or ``A^(m)(z)/m!`` if ``scaled``) for a finite float ``z``."""
+    out = np.empty(k + 1)
+    out[0] = np.logaddexp(0.0, z)
+    if k >= 1:
+        out[1] = expit(z)
+    if k >= 2:
+        # |A^(m)(z)| <= sigma'(z) * (row sum of T) < 2^(bits - |z|/ln 2): skip what underflows
+        bits = sum(_rows(k - 1)[-1]).bit_length()
+        if abs(z) / _LN2 - bits > 1200:
+            out[2:] = 0.0
+        else:
+            vals = _sigma_derivatives_mp(k - 1, z)
+            if scaled:
+                with mpmath.workprec(128):
+                    fact = mpmath.mpf(1)
+                    for m, v in enumerate(vals, start=2):
+                        fact *= m
+                        out[m] = float(v / fact)
+            else:
+                out[2:] = [float(v) for v in vals]
+    return out
+
+
+def softplus_derivatives(k, z):
+    """All derivatives :math:`A^{(0)}(z), \\dots, A^{(k)}(z)` of :math:`A(z)=\\log(1+e^z)`.
+
+    Implements Theorem 1 of Schluter (2019) with the index corrected:
+    :math:`A^{(m+1)}(z) = \\sigma'(z)\\sum_{j=1}^{m}(-1)^{j-1}T(m,j)\\sigma(z)^{j-1}`
+    for :math:`m \\ge 1`, with :math:`A^{(0)} = A` and :math:`A^{(1)} = \\sigma`. The
+    triangle :math:`T` is exact (Python integers) and the alternating sum is evaluated
+    in fixed point with a number of bits chosen from ``k``, so each value is the
+    correctly rounded float of a result accurate to far more than 53 bits. Cost:
+    :math:`O(k^2)` big-integer operations (about 0.1 s for ``k = 400``).
+
+    Parameters
+    ----------
+    k : int
+        Highest order, ``k >= 0``.
+    z : float or array_like
+        Point(s) of evaluation, finite.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(k + 1,)`` for a scalar ``z``, else ``z.shape + (k + 1,)``; entry ``m`` is
+        :math:`A^{(m)}(z)`. Values below the float range are 0.0 and values above it
+        (e.g. :math:`A^{(400)}(0)\\approx 10^{670}`) are ``inf``, without warnings; use
+        :func:`taylor_coefficients` for those.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not an integer ``>= 0`` or ``z`` holds NaN or infinity.
+    """
+    k = _order(k, "k", 0)
+    z = _check_z(z)
+    flat = [_derivatives_float(k, float(v)) for v in z.ravel()]
+    return np.asarray(flat).reshape(z.shape + (k + 1,))
+
+
+def softplus_derivative(k, z):
+    """The ``k``-th derivative :math:`A^{(k)}(z)` of :math:`A(z)=\\log(1+e^z)`.
+
+    :math:`A^{(0)}` is softplus, :math:`A^{(1)}=\\sigma`, and for :math:`k\\ge2`
+    Theorem 1 of Schluter (2019) with the corrected index (see
+    :func:`softplus_derivatives`), accurate to near machine precision for every
+    real ``z`` and ``k`` up to several hundred.
+
+    Parameters
+    ----------
+    k : int
+        Order of the derivative, ``k >= 0``.
+    z : float or array_like
+        Point(s) of evaluation, finite.
+
+    Returns
+    -------
+    float or ndarray
+        A float for a scalar ``z``, else an array of the shape of ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not an integer ``>= 0`` or ``z`` holds NaN or infinity.
+    """
+    k = _order(k, "k", 0)
+    z = _check_z(z)
+    vals = np.array([_derivatives_float(k, float(v))[k] for v in z.ravel()]).reshape(z.shape)
+    return float(vals) if vals.ndim == 0 else vals
+
+
+def taylor_coefficients(k, z0):
+    """Taylor coefficients :math:`a_n = A^{(n)}(z_0)/n!`, :math:`n = 0,\\dots,k`, as ``mpmath.mpf``.
+
+    High-precision numbers with an unbounded exponent, for the root test
+    :math:`\\limsup_n |a_n|^{-1/n} = ` radius of convergence (the coefficients
+    fall below the float range when :math:`|z_0|` is large and :math:`n` in the hundreds).
+
+    Parameters
+    ----------
+    k : int
+        Highest order, ``k >= 0``.
+    z0 : float
+        Expansion point, finite.
+
+    Returns
+    -------
+    list of mpmath.mpf
+        ``[a_0, ..., a_k]``, each accurate to at least 30 significant digits.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is not an integer ``>= 0`` or ``z0`` is not a finite number.
+    """
+    k = _order(k, "k", 0)
+    z0 = _check_z(z0)
+    if z0.ndim != 0:
+        raise ValueError(f"z0 must be a single number, got shape {z0.shape}; loop over the points.")
+    vals = _derivatives_mp(k, float(z0))
+    with mpmath.workprec(256):
+        return [+(v / mpmath.factorial(n)) for n, v in enumerate(vals)]
+
+
+def radius(z0):
+    """Radius of convergence of the Taylor series of :math:`A(z)=\\log(1+e^z)` at real :math:`z_0`.
+
+    :math:`A` is analytic except where :math:`1+e^z=0`, i.e. at
+    :math:`z = i\\pi(2m+1)`, :math:`m\\in\\mathbb{Z}` (branch points of :math:`A`, poles of
+    :math:`\\sigma=A'` and of every higher derivative). The nearest ones to a real
+    :math:`z_0` are :math:`\\pm i\\pi`, so the radius is :math:`\\sqrt{z_0^2+\\pi^2}`. This
+    corrects Theorem 2 of Schluter (2019), which states the constant :math:`2\\pi`.
+
+    Parameters
+    ----------
+    z0 : float or array_like
+        Real expansion point(s), finite.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\sqrt{z_0^2+\\pi^2}`, with the shape of ``z0``.
+
+    Raises
+    ------
+    ValueError
+        If ``z0`` holds NaN or infinity.
+    """
+    z0 = _check_z(z0)
+    r = np.hypot(z0, np.pi)
+    return float(r) if r.ndim == 0 else r
+
+
+def _dropout_deviation_sums(W, delta):
+    """Every mask's deviation ``x~beta - x beta`` and probability, by doubling.
+
+    Feature ``j`` contributes ``+W_j delta/(1-delta)`` when kept (probability
+    ``1 - delta``) and ``-W_j`` when dropped, so the deviations are summed directly
+    (no subtraction of ``x beta`` that could cancel). Same doubling as
+    :func:`noising.regularizer._subset_sums`: ``O(n 2^k)``, no mask matrix.
+    """
+    kept = W * (delta / (1.0 - delta))
+    sums = np.zeros((W.shape[0], 1))
+    probs = np.ones(1)
+    for j in range(W.shape[1]):
+        sums = np.concatenate([sums - W[:, j : j + 1], sums + kept[:, j : j + 1]], axis=1)
+        probs = np.concatenate([probs * delta, probs * (1.0 - delta)])
+    return sums, probs
+
+
+def central_moments(X, beta, noise, order):
+    """Moments :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]`, :math:`m = 0,\\dots,` ``order``.
+
+    These are the expectations in Schluter (2019, eq. 11), computed exactly:
+
+    * dropout: by enumerating the :math:`2^k` keep-masks of the :math:`k` features
+      with :math:`x_{ij}\\beta_j\\ne0` (a dropped feature moves :math:`\\tilde x_i\\beta` by
+      :math:`-x_{ij}\\beta_j`, a kept one by :math:`x_{ij}\\beta_j\\,\\delta/(1-\\delta)`). In
+      particular :math:`\\mathbb{E}[(\\tilde x_i\\beta - x_i\\beta)^2] = \\frac{\\delta}{1-\\delta}\\sum_j x_{ij}^2\\beta_j^2`,
+      which corrects the paper's eqs. (8)-(9);
+    * Gaussian noise: :math:`\\tilde x_i\\beta - x_i\\beta \\sim N(0, s^2)` with
+      :math:`s = \\sigma\\lVert\\beta\\rVert_2`, so the moments are :math:`s^m (m-1)!!` for
+      even :math:`m` and 0 for odd :math:`m`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d) or (d,)
+    beta : array_like, shape (d,)
+    noise : Dropout or Gaussian
+    order : int
+        Highest moment, ``order >= 0``.
+
+    Returns
+    -------
+    ndarray, shape (n, order + 1)
+        Column ``m`` holds the ``m``-th central moment of each example.
+
+    Raises
+    ------
+    ValueError
+        For bad shapes or values (see :func:`noising._validate.as_design`), a bad
+        ``order``, or (dropout) an example with more than
+        :data:`noising.regularizer.MAX_EXACT_FEATURES` non-zero :math:`x_{ij}\\beta_j`.
+    """
+    X, beta = as_design(X, beta)
+    noise = check_noise(noise)
+    order = _order(order, "order", 0)
+    n = X.shape[0]
+    out = np.zeros((n, order + 1))
+    out[:, 0] = 1.0
+    if isinstance(noise, Gaussian):
+        s2 = noise.sigma**2 * float(beta @ beta)
+        for m in range(2, order + 1, 2):
+            out[:, m] = out[:, m - 2] * (m - 1) * s2
+        return out
+    W = X * beta
+    nnz = (W != 0).sum(axis=1)
+    k = int(nnz.max())
+    if k > MAX_EXACT_FEATURES:
+        raise ValueError(
+            f"exact dropout moments need 2^{k} masks for an example with {k} non-zero terms "
+            f"x_ij*beta_j; the limit is {MAX_EXACT_FEATURES}. Use fewer features per example, "
+            "or estimate the regularizer with noising.regularizer.monte_carlo."
+        )
+    if noise.delta == 0.0 or k == 0:
+        return out
+    order_idx = np.argsort(W == 0, axis=1, kind="stable")[:, :k]
+    Wc = np.take_along_axis(W, order_idx, axis=1)
+    rows = max(1, (1 << 21) >> k)
+    for start in range(0, n, rows):
+        sl = slice(start, start + rows)
+        dev, probs = _dropout_deviation_sums(Wc[sl], noise.delta)
+        power = np.ones_like(dev)
+        for m in range(1, order + 1):
+            power *= dev
+            out[sl, m] = power @ probs
+    out[:, 1] = 0.0  # the noise is unbiased: E[Delta] = 0 exactly
+    return out
+
+
+def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
+    """Order-``k`` approximation :math:`R_k(\\beta)` of the noising regularizer (Schluter, 2019, eq. 11).
+
+    .. math::
+
+        R_k(\\beta) = \\sum_{i=1}^n \\sum_{m=2}^{k}
+        \\frac{A^{(m)}(x_i\\beta)}{m!}\\,\\mathbb{E}_\\xi\\bigl[(\\tilde x_i\\beta - x_i\\beta)^m\\bigr],
+
+    the Taylor expansion of :math:`\\mathbb{E}_\\xi[A(\\tilde x_i\\beta)] - A(x_i\\beta)` around
+    :math:`x_i\\beta` with the expectation taken term by term (the :math:`m=1` term
+    vanishes because the noise is unbiased). Uses the paper's eq. (11) with the
+    derivatives :math:`A^{(m)}` themselves (Theorem 1 with the corrected index, see
+    :func:`softplus_derivatives`) and the exact moments of :func:`central_moments`.
+    ``order = 2`` gives :func:`noising.regularizer.quadratic`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d) or (d,)
+    beta : array_like, shape (d,)
+    noise : Dropout or Gaussian
+    order : int
+        The order ``k >= 2`` of the truncation.
+    family : {"logistic"}
+        Only the logistic family is supported (its higher derivatives are the subject
+        of the paper; for ``"linear"`` the quadratic approximation is already exact).
+    per_example : bool
+        Return the ``n`` per-example sums instead of their total.
+
+    Returns
+    -------
+    float or ndarray of shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For an unsupported family, ``order < 2``, bad shapes, NaN, or a dropout
+        example with too many non-zero terms to enumerate.
+    """
+    fam = get_family(family)
+    if fam.name != "logistic":
+        raise ValueError(
+            f"partial_sum supports family='logistic' only, got {fam.name!r}; for 'linear' the "
+            "quadratic approximation noising.regularizer.quadratic is already exact."
+        )
+    order = _order(order, "order", 2)
+    X, beta = as_design(X, beta)
+    moments = central_moments(X, beta, noise, order)
+    z = X @ beta
+    # Taylor coefficients A^(m)(z_i)/m!, formed in high precision (no overflow of m! or A^(m))
+    coef = np.array([_derivatives_float(order, float(v), scaled=True) for v in z])
+    terms = coef[:, 2:] * moments[:, 2:]
+    values = terms.sum(axis=1)
+    return values if per_example else float(values.sum())
