@@ -1,0 +1,166 @@
+"""What the pdflatex build of the book needs beyond Jupyter Book's defaults.
+
+* **The book's maths macros.** Chapters write ``\\EE``, ``\\Var``, ``\\R``, ... declared
+  once for MathJax in ``_config.yml`` (``mathjax3_config.tex.macros``). The same
+  declarations are turned into ``\\providecommand`` lines of the LaTeX preamble, so
+  the PDF and the HTML share one source of truth and a new macro needs one edit.
+* **Unicode in prose.** pdflatex reads UTF-8 but knows no glyph for characters such
+  as ``·``, ``β`` or ``≤``; each is declared with ``\\DeclareUnicodeCharacter``
+  (in maths where that is what the character means), so authors need not change text.
+* **Book structure.** The root page (``book/intro``) holds the table of contents at
+  its end, inside its last section, so Sphinx's LaTeX builder would nest every
+  chapter as a *section* of that section. Before the LaTeX builder inlines the
+  chapters, the table-of-contents nodes of the root page are moved to its top level
+  and each part's caption becomes a ``\\part``: the PDF then has the HTML's parts and
+  chapters.
+"""
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+
+#: characters that appear (or may appear) in prose, headings and outputs
+UNICODE = {
+    "00B7": r"\ensuremath{\cdot}",
+    "00D7": r"\ensuremath{\times}",
+    "2212": r"\ensuremath{-}",
+    "2013": r"--",
+    "2014": r"---",
+    "2026": r"\ldots{}",
+    "2192": r"\ensuremath{\rightarrow}",
+    "2190": r"\ensuremath{\leftarrow}",
+    "21D2": r"\ensuremath{\Rightarrow}",
+    "2194": r"\ensuremath{\leftrightarrow}",
+    "2248": r"\ensuremath{\approx}",
+    "2260": r"\ensuremath{\neq}",
+    "2264": r"\ensuremath{\leq}",
+    "2265": r"\ensuremath{\geq}",
+    "226A": r"\ensuremath{\ll}",
+    "226B": r"\ensuremath{\gg}",
+    "00B1": r"\ensuremath{\pm}",
+    "221E": r"\ensuremath{\infty}",
+    "2211": r"\ensuremath{\sum}",
+    "221A": r"\ensuremath{\surd}",
+    "2208": r"\ensuremath{\in}",
+    "2202": r"\ensuremath{\partial}",
+    "2207": r"\ensuremath{\nabla}",
+    "2016": r"\ensuremath{\Vert}",
+    "2223": r"\ensuremath{\mid}",
+    "2225": r"\ensuremath{\parallel}",
+    "22C5": r"\ensuremath{\cdot}",
+    "2218": r"\ensuremath{\circ}",
+    "2299": r"\ensuremath{\odot}",
+    "2713": r"\ensuremath{\checkmark}",
+    "2717": r"\ensuremath{\times}",
+    "2715": r"\ensuremath{\times}",
+    "00B2": r"\textsuperscript{2}",
+    "00B3": r"\textsuperscript{3}",
+    "2070": r"\textsuperscript{0}",
+    "00B9": r"\textsuperscript{1}",
+    "2074": r"\textsuperscript{4}",
+    "207B": r"\textsuperscript{\ensuremath{-}}",
+    "2080": r"\textsubscript{0}",
+    "2081": r"\textsubscript{1}",
+    "2082": r"\textsubscript{2}",
+    "2096": r"\textsubscript{k}",
+    "2099": r"\textsubscript{n}",
+    "1D62": r"\textsubscript{i}",
+    "2C7C": r"\textsubscript{j}",
+    "2009": r"\,",
+    "202F": r"\,",
+    "2011": r"-",
+    "2019": r"'",
+    "2018": r"`",
+    "201C": r"``",
+    "201D": r"''",
+    "2022": r"\textbullet{}",
+    "2605": r"\ensuremath{\star}",
+    "2032": r"\ensuremath{'}",
+    "2033": r"\ensuremath{''}",
+}
+_GREEK = {
+    "03B1": "alpha", "03B2": "beta", "03B3": "gamma", "03B4": "delta", "03B5": "epsilon",
+    "03B6": "zeta", "03B7": "eta", "03B8": "theta", "03B9": "iota", "03BA": "kappa",
+    "03BB": "lambda", "03BC": "mu", "03BD": "nu", "03BE": "xi", "03C0": "pi", "03C1": "rho",
+    "03C3": "sigma", "03C4": "tau", "03C5": "upsilon", "03C6": "phi", "03C7": "chi",
+    "03C8": "psi", "03C9": "omega", "03D5": "phi", "0393": "Gamma", "0394": "Delta",
+    "0398": "Theta", "039B": "Lambda", "039E": "Xi", "03A0": "Pi", "03A3": "Sigma",
+    "03A6": "Phi", "03A8": "Psi", "03A9": "Omega",
+}
+UNICODE.update({code: rf"\ensuremath{{\{name}}}" for code, name in _GREEK.items()})
+
+
+def macro_preamble(macros: dict) -> str:
+    r"""``\providecommand`` lines for MathJax 3 ``tex.macros`` (``name: body`` or ``name: [body, nargs]``)."""
+    lines = []
+    for name, body in (macros or {}).items():
+        nargs = 0
+        if isinstance(body, (list, tuple)):
+            body, nargs = body[0], int(body[1]) if len(body) > 1 else 0
+        args = f"[{nargs}]" if nargs else ""
+        lines.append(rf"\providecommand{{\{name}}}{args}{{{body}}}")
+    return "\n".join(lines)
+
+
+def unicode_preamble() -> str:
+    return "\n".join(rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in sorted(UNICODE.items()))
+
+
+def add_preamble(app, config):
+    macros = ((config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
+    elements = dict(config.latex_elements or {})
+    extra = "\n".join([
+        "% --- book/_ext/pdf_support.py: the MathJax macros of _config.yml, for LaTeX",
+        r"\usepackage{amssymb}",
+        macro_preamble(macros),
+        "% --- Unicode characters of the prose that pdflatex has no glyph for",
+        unicode_preamble(),
+    ])
+    elements["preamble"] = elements.get("preamble", "") + "\n" + extra + "\n"
+    config.latex_elements = elements
+
+
+def _lift_toctrees(tree):
+    """Move the root page's toctrees to its top section, each after a ``\\part``."""
+    top = next(iter(tree.findall(nodes.section)), None)
+    if top is None:
+        return
+    for toctree in list(tree.findall(addnodes.toctree)):
+        holder = toctree.parent if isinstance(toctree.parent, nodes.compound) else toctree
+        if holder.parent is top:
+            continue
+        holder.parent.remove(holder)
+        caption = toctree.get("caption")
+        if caption:
+            top += nodes.raw("", f"\\part{{{_latex_escape(caption)}}}\n", format="latex")
+        top += holder
+
+
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+
+
+def _latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
+
+
+def _patch_latex_builder():
+    import sphinx.builders.latex as latex
+
+    original = latex.inline_all_toctrees
+    if getattr(original, "_book_lifted", False):
+        return
+
+    def inline_all_toctrees(builder, docnameset, docname, tree, *args, **kwargs):
+        if docname == builder.config.root_doc:
+            _lift_toctrees(tree)
+        return original(builder, docnameset, docname, tree, *args, **kwargs)
+
+    inline_all_toctrees._book_lifted = True
+    latex.inline_all_toctrees = inline_all_toctrees
+
+
+def setup(app):
+    _patch_latex_builder()
+    app.connect("config-inited", add_preamble, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
