@@ -14,12 +14,14 @@ data
     Simulated designs and offline real data for the experiments.
 fit
     Penalised GLM fits (L-BFGS) and dropout training by SGD.
+semisup
+    The semi-supervised dropout penalty :math:`R_*` and its fit.
 taylor
     Higher-order Taylor expansions of the logistic regularizer (Schluter, 2019).
 style
     The book's figure style (imports matplotlib only when used).
 """
-from . import data, families, fit, noise, regularizer, style, taylor
+from . import data, families, fit, noise, optim, regularizer, semisup, style, taylor
 from .families import get_family, sigmoid, softplus
 from .noise import Dropout, Gaussian
 
@@ -33,6 +35,7 @@ __all__ = [
     "noise",
     "optim",
     "regularizer",
+    "semisup",
     "sigmoid",
     "softplus",
     "style",

@@ -12,6 +12,7 @@ Everything here is seeded: pass an integer seed or a
 * :func:`train_val_test_split`: a seeded three-way split.
 * :func:`load_breast_cancer`: the Wisconsin breast-cancer data shipped inside
   scikit-learn (no download).
+* :func:`bag_of_words`: a two-class corpus whose discriminative words are rare.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ __all__ = [
     "rare_features",
     "train_val_test_split",
     "load_breast_cancer",
+    "BagOfWords",
+    "bag_of_words",
 ]
 
 
@@ -291,3 +294,84 @@ def load_breast_cancer(standardize=True):
     if standardize:
         X = (X - X.mean(axis=0)) / X.std(axis=0)
     return X, y
+
+
+@dataclass
+class BagOfWords:
+    """A draw of the synthetic bag-of-words corpus (see :func:`bag_of_words`).
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, vocab)
+        Word counts per document.
+    y : ndarray, shape (n,)
+        Class labels in {0, 1}.
+    word_prob : ndarray, shape (2, vocab)
+        Word distribution of each class (rows sum to one).
+    discriminative : ndarray of bool, shape (vocab,)
+        Which words have class-dependent frequencies.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    word_prob: np.ndarray
+    discriminative: np.ndarray
+
+
+def bag_of_words(n, *, vocab=100, n_discriminative=20, doc_length=30, strength=2.0, zipf=1.1, seed=0):
+    """Simulate a two-class corpus whose discriminative words are rare (for Wager et al., 2013, Section 5).
+
+    Written out:
+
+    * the base frequency of word :math:`w = 0, \\dots,` ``vocab - 1`` follows
+      Zipf's law, :math:`q_w \\propto (w+1)^{-\\text{zipf}}`, so high indices are rare;
+    * the ``n_discriminative`` *rarest* words are tilted towards one class each
+      (alternating): their frequency is multiplied by :math:`e^{\\pm\\text{strength}/2}`
+      in class 1 and by :math:`e^{\\mp\\text{strength}/2}` in class 0; all other
+      words have the same frequency in both classes;
+    * each document has a class :math:`y\\sim\\mathrm{Bernoulli}(1/2)` and
+      :math:`1+\\mathrm{Poisson}(\\text{doc\\_length}-1)` words drawn
+      independently from its class's distribution; ``X`` holds the counts.
+
+    Parameters
+    ----------
+    n : int
+        Number of documents.
+    vocab : int
+        Vocabulary size (>= 2).
+    n_discriminative : int
+        Number of class-dependent words, ``1 <= n_discriminative <= vocab``.
+    doc_length : float
+        Mean document length (>= 1).
+    strength : float
+        Log odds ratio between the classes of a discriminative word (>= 0).
+    zipf : float
+        Zipf exponent of the base frequencies (>= 0; 0 is uniform).
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    BagOfWords
+    """
+    n = positive_int(n, "n")
+    vocab = _count(vocab, "vocab", minimum=2)
+    n_discriminative = _count(n_discriminative, "n_discriminative", minimum=1)
+    if n_discriminative > vocab:
+        raise ValueError(f"n_discriminative ({n_discriminative}) cannot exceed vocab ({vocab}).")
+    doc_length = _real(doc_length, "doc_length", nonneg=True)
+    if doc_length < 1:
+        raise ValueError(f"doc_length must be >= 1 (the mean number of words per document), got {doc_length}.")
+    strength = _real(strength, "strength", nonneg=True)
+    zipf = _real(zipf, "zipf", nonneg=True)
+    base = (np.arange(vocab) + 1.0) ** (-zipf)
+    discriminative = np.zeros(vocab, dtype=bool)
+    discriminative[vocab - n_discriminative :] = True
+    sign = np.zeros(vocab)
+    sign[discriminative] = np.where(np.arange(n_discriminative) % 2 == 0, 1.0, -1.0)
+    word_prob = np.vstack([base * np.exp(-0.5 * strength * sign), base * np.exp(0.5 * strength * sign)])
+    word_prob /= word_prob.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.5).astype(float)
+    lengths = 1 + rng.poisson(doc_length - 1, size=n)
+    X = rng.multinomial(lengths, word_prob[y.astype(int)]).astype(float)
+    return BagOfWords(X=X, y=y, word_prob=word_prob, discriminative=discriminative)
