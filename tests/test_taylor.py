@@ -352,3 +352,78 @@ def test_zero_dropout_or_zero_weights_give_zero():
     X, beta = np.ones((2, 3)), np.array([1.0, 0.0, -1.0])
     assert taylor.partial_sum(X, beta, noising.Dropout(0.0), 10) == 0.0
     assert taylor.partial_sum(X, np.zeros(3), noising.Dropout(0.5), 10) == 0.0
+
+
+# ------------------------------------------------- absolute moments, max deviation
+
+def test_absolute_moments_dropout_and_gaussian():
+    rng = np.random.default_rng(3)
+    x, beta = rng.normal(size=5), rng.normal(size=5)
+    got = taylor.central_moments(x, beta, noising.Dropout(0.35), 5, absolute=True)[0]
+    ref = _moments_reference(x, beta, 0.35, 5, absolute=True)
+    np.testing.assert_allclose(got, [float(r) for r in ref], rtol=1e-13)
+    s = 0.4 * np.sqrt(beta @ beta)
+    gauss = taylor.central_moments(x, beta, noising.Gaussian(0.4), 4, absolute=True)[0]
+    expected = [s**m * 2 ** (m / 2) * math.gamma((m + 1) / 2) / math.sqrt(math.pi) for m in range(5)]
+    np.testing.assert_allclose(gauss, expected, rtol=1e-14)
+
+
+def test_max_deviation_matches_enumeration():
+    rng = np.random.default_rng(8)
+    X, beta = rng.normal(size=(7, 6)), rng.normal(size=6)
+    for delta in (0.1, 0.5, 0.8):
+        dev, _ = taylor._dropout_deviation_sums(X * beta, delta)
+        np.testing.assert_allclose(taylor.max_deviation(X, beta, noising.Dropout(delta)),
+                                   np.abs(dev).max(axis=1), rtol=1e-13)
+    assert np.all(taylor.max_deviation(X, beta, noising.Dropout(0.0)) == 0.0)
+    assert taylor.max_deviation([1.0, 1.0], [2.0, -2.0], noising.Dropout(0.5))[0] == 4.0
+
+
+def test_max_deviation_bad_input():
+    with pytest.raises(ValueError, match="Dropout"):
+        taylor.max_deviation([1.0], [1.0], noising.Gaussian(0.1))
+    with pytest.raises(ValueError, match="columns"):
+        taylor.max_deviation([1.0, 2.0], [1.0], noising.Dropout(0.1))
+
+
+# ----------------------------------------------------------------- softmax / LSE
+
+def test_lse_two_classes_is_softplus():
+    for z0 in (-3.0, 0.0, 2.0):
+        assert taylor.lse_line_radius([0.0, z0], [0, 1]) == pytest.approx(taylor.radius(z0), rel=1e-14)
+        g = taylor.lse_line_coefficients([0.0, z0], [0.0, 1.0], 30)
+        a = taylor.taylor_coefficients(30, z0)
+        scale = [abs(x) + abs(y) for x, y in zip(a[1:], a[:-1])]  # odd ones vanish at 0
+        assert all(abs(gi - ai) <= 1e-28 * sc for gi, ai, sc in zip(g, a, scale))
+
+
+def test_lse_three_equal_classes_has_radius_two_pi_over_three():
+    # 1 + w + w^2 = 0 at w = exp(+-2 pi i / 3)
+    assert taylor.lse_line_radius([0.0, 0.0, 0.0], [0, 1, 2]) == pytest.approx(2 * math.pi / 3, rel=1e-14)
+    g = taylor.lse_line_coefficients([0.0, 0.0, 0.0], [0, 1, 2], 200)
+    est = min(float(abs(n * c) ** (-mpmath.mpf(1) / n)) for n, c in enumerate(g) if n > 150 and c != 0)
+    assert est == pytest.approx(2 * math.pi / 3, rel=0.01)
+
+
+def test_lse_matches_mpmath_numerical_taylor():
+    eta, v = [0.5, -1.0, 0.25], [1, -2, 3]
+    with mpmath.workdps(50):
+        def f(t):
+            return mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(e) + vk * t) for e, vk in zip(eta, v)))
+
+        ref = mpmath.taylor(f, 0, 8)
+    g = taylor.lse_line_coefficients(eta, v, 8)
+    for n in range(9):
+        assert float(g[n]) == pytest.approx(float(ref[n]), rel=1e-13, abs=1e-15)
+
+
+def test_lse_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        taylor.lse_line_radius([0.0, 1.0], [0, 1, 2])
+    with pytest.raises(ValueError, match="same length"):
+        taylor.lse_line_coefficients([0.0], [1.0], 3)
+    with pytest.raises(ValueError, match="integer"):
+        taylor.lse_line_radius([0.0, 1.0], [0, 0.5])
+    with pytest.raises(ValueError, match="NaN"):
+        taylor.lse_line_coefficients([0.0, np.nan], [0, 1], 3)
+    assert taylor.lse_line_radius([0.0, 1.0], [2, 2]) == math.inf

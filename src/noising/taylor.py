@@ -30,12 +30,16 @@ softplus_derivative, softplus_derivatives
     :math:`A^{(k)}(z)`, and all of :math:`A^{(0)},\\dots,A^{(k)}` at once.
 taylor_coefficients
     :math:`a_n = A^{(n)}(z_0)/n!` as high-precision ``mpmath`` numbers.
-central_moments
-    :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]` for dropout and Gaussian noise.
+central_moments, max_deviation
+    :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]` for dropout and Gaussian noise;
+    the largest :math:`|\\tilde x_i\\beta - x_i\\beta|` over dropout masks.
 partial_sum
     The order-:math:`k` approximation :math:`R_k(\\beta)` (eq. 11 of the paper).
 radius
     :math:`\\sqrt{z_0^2+\\pi^2}`, the radius of convergence of :math:`A`'s series at :math:`z_0`.
+lse_line_coefficients, lse_line_radius
+    The softmax case: Taylor coefficients and radius of convergence of
+    :math:`t\\mapsto\\log\\sum_k e^{\\eta_k + t v_k}`.
 """
 from __future__ import annotations
 
@@ -56,8 +60,11 @@ __all__ = [
     "softplus_derivatives",
     "taylor_coefficients",
     "central_moments",
+    "max_deviation",
     "partial_sum",
     "radius",
+    "lse_line_coefficients",
+    "lse_line_radius",
 ]
 
 # Rows T(k, .) for k = 1, 2, ... computed so far (row k is _ROWS[k - 1]); a pure memo of
@@ -346,7 +353,7 @@ def _dropout_deviation_sums(W, delta):
     return sums, probs
 
 
-def central_moments(X, beta, noise, order):
+def central_moments(X, beta, noise, order, *, absolute=False):
     """Moments :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]`, :math:`m = 0,\\dots,` ``order``.
 
     These are the expectations in Schluter (2019, eq. 11), computed exactly:
@@ -367,11 +374,14 @@ def central_moments(X, beta, noise, order):
     noise : Dropout or Gaussian
     order : int
         Highest moment, ``order >= 0``.
+    absolute : bool
+        Return the absolute moments :math:`\\mathbb{E}_\\xi|\\tilde x_i\\beta - x_i\\beta|^m`
+        instead (Gaussian: :math:`s^m 2^{m/2}\\Gamma(\\tfrac{m+1}{2})/\\sqrt\\pi`).
 
     Returns
     -------
     ndarray, shape (n, order + 1)
-        Column ``m`` holds the ``m``-th central moment of each example.
+        Column ``m`` holds the ``m``-th central (or absolute central) moment of each example.
 
     Raises
     ------
@@ -390,6 +400,10 @@ def central_moments(X, beta, noise, order):
         s2 = noise.sigma**2 * float(beta @ beta)
         for m in range(2, order + 1, 2):
             out[:, m] = out[:, m - 2] * (m - 1) * s2
+        if absolute and order >= 1:
+            out[:, 1] = math.sqrt(2.0 * s2 / math.pi)
+            for m in range(3, order + 1, 2):
+                out[:, m] = out[:, m - 2] * (m - 1) * s2
         return out
     W = X * beta
     nnz = (W != 0).sum(axis=1)
@@ -408,12 +422,61 @@ def central_moments(X, beta, noise, order):
     for start in range(0, n, rows):
         sl = slice(start, start + rows)
         dev, probs = _dropout_deviation_sums(Wc[sl], noise.delta)
+        if absolute:
+            dev = np.abs(dev)
         power = np.ones_like(dev)
         for m in range(1, order + 1):
             power *= dev
             out[sl, m] = power @ probs
-    out[:, 1] = 0.0  # the noise is unbiased: E[Delta] = 0 exactly
+    if not absolute:
+        out[:, 1] = 0.0  # the noise is unbiased: E[Delta] = 0 exactly
     return out
+
+
+def max_deviation(X, beta, noise):
+    """Largest :math:`|\\tilde x_i\\beta - x_i\\beta|` over all dropout masks, per example.
+
+    A kept feature moves :math:`\\tilde x_i\\beta` by :math:`a_j = x_{ij}\\beta_j\\,\\delta/(1-\\delta)`,
+    a dropped one by :math:`b_j = -x_{ij}\\beta_j`; the features are independent, so
+
+    .. math::
+
+        \\max_\\xi |\\tilde x_i\\beta - x_i\\beta|
+        = \\max\\Bigl(\\sum_j \\max(a_j, b_j),\\; -\\sum_j \\min(a_j, b_j)\\Bigr),
+
+    in :math:`O(d)` without enumerating masks. The term-by-term series of
+    :func:`partial_sum` converges for example :math:`i` when this is below
+    :func:`radius` of :math:`x_i\\beta` and diverges when it is above (book, chapter
+    "The radius of convergence"). This replaces the condition
+    :math:`|\\tilde x_i\\beta - x_i\\beta| < 2\\pi` of Schluter (2019, Theorem 2).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d) or (d,)
+    beta : array_like, shape (d,)
+    noise : Dropout
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For bad shapes or values, or noise that is not :class:`~noising.noise.Dropout`
+        (Gaussian noise has unbounded deviations).
+    """
+    X, beta = as_design(X, beta)
+    noise = check_noise(noise)
+    if not isinstance(noise, Dropout):
+        raise ValueError(
+            "max_deviation needs Dropout noise; a Gaussian perturbation is unbounded, so its "
+            "largest deviation is infinite (its term-by-term series diverges for every sigma > 0)."
+        )
+    W = X * beta
+    a = W * (noise.delta / (1.0 - noise.delta))
+    b = -W if noise.delta > 0 else np.zeros_like(W)
+    return np.maximum(np.maximum(a, b).sum(axis=1), -np.minimum(a, b).sum(axis=1))
 
 
 def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
@@ -469,3 +532,113 @@ def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
     terms = coef[:, 2:] * moments[:, 2:]
     values = terms.sum(axis=1)
     return values if per_example else float(values.sum())
+
+
+def _lse_args(eta, v):
+    eta = np.asarray(eta, dtype=float)
+    v = np.asarray(v, dtype=float)
+    if eta.ndim != 1 or v.shape != eta.shape or eta.size < 2:
+        raise ValueError(
+            f"eta and v must be 1-D arrays of the same length K >= 2 (one entry per class), "
+            f"got shapes {eta.shape} and {v.shape}."
+        )
+    finite(eta, "eta")
+    finite(v, "v")
+    return eta, v
+
+
+def lse_line_coefficients(eta, v, order):
+    """Taylor coefficients of :math:`f(t) = \\log\\sum_{k=1}^K e^{\\eta_k + t v_k}` at :math:`t = 0`.
+
+    :math:`f` is the log-partition function of multinomial logistic regression
+    (softmax with cross-entropy) restricted to the line of logits :math:`\\eta + t v`;
+    with :math:`v = (\\tilde x - x)B` it is the direction of one dropout mask. With
+    :math:`S(t)=\\sum_k e^{\\eta_k} e^{t v_k} = \\sum_n s_n t^n`, :math:`s_n=\\sum_k e^{\\eta_k}v_k^n/n!`,
+    the coefficients :math:`g_n` of :math:`f=\\log S` follow from :math:`S f' = S'`:
+    :math:`n g_n s_0 = n s_n - \\sum_{j=1}^{n-1} j g_j s_{n-j}` (evaluated in mpmath at a
+    working precision chosen from ``order``, as the sum cancels).
+
+    Parameters
+    ----------
+    eta : array_like, shape (K,)
+        Logits at the expansion point, ``K >= 2``.
+    v : array_like, shape (K,)
+        Direction of the line.
+    order : int
+        Highest coefficient, ``order >= 0``.
+
+    Returns
+    -------
+    list of mpmath.mpf
+        ``[g_0, ..., g_order]``, accurate to at least 30 significant digits.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, ``K < 2``, an entry is NaN or infinite, or ``order`` is bad.
+    """
+    eta, v = _lse_args(eta, v)
+    order = _order(order, "order", 0)
+    prec = 64 + 8 * order + int(4 * np.log2(1.0 + np.abs(v).max())) * order
+    with mpmath.workprec(prec):
+        w = [mpmath.exp(mpmath.mpf(e) - mpmath.mpf(float(eta.max()))) for e in eta]
+        vs = [mpmath.mpf(x) for x in v]
+        s = []
+        for n in range(order + 1):
+            s.append(mpmath.fsum(wk * vk**n for wk, vk in zip(w, vs)) / mpmath.factorial(n))
+        g = [mpmath.log(s[0]) + mpmath.mpf(float(eta.max()))]
+        for n in range(1, order + 1):
+            acc = n * s[n] - mpmath.fsum(j * g[j] * s[n - j] for j in range(1, n))
+            g.append(acc / (n * s[0]))
+    with mpmath.workprec(256):
+        return [+x for x in g]
+
+
+def lse_line_radius(eta, v):
+    """Radius of convergence at :math:`t=0` of :math:`\\log\\sum_k e^{\\eta_k + t v_k}`, integer ``v``.
+
+    The function is analytic wherever :math:`S(t) = \\sum_k e^{\\eta_k + t v_k} \\ne 0`, and has
+    a logarithmic branch point at every zero of :math:`S`. For integer :math:`v`,
+    :math:`S(t) = e^{t\\,\\min v}\\,P(e^t)` with the polynomial
+    :math:`P(w)=\\sum_k e^{\\eta_k} w^{v_k-\\min v}`; a root :math:`w` of :math:`P` gives the zeros
+    :math:`t = \\log|w| + i(\\arg w + 2\\pi m)`, the nearest at distance
+    :math:`\\sqrt{\\log^2|w| + \\arg^2 w}` (principal argument). The radius is the minimum
+    over the roots (infinite if all :math:`v_k` are equal). For :math:`K=2`,
+    :math:`\\eta=(0,z_0)`, :math:`v=(0,1)` this is :func:`radius` of :math:`z_0`.
+
+    Parameters
+    ----------
+    eta : array_like, shape (K,)
+    v : array_like of integers, shape (K,)
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, an entry is NaN or infinite, or ``v`` is not integer-valued
+        (rescale the line, or use the root test on :func:`lse_line_coefficients`).
+    """
+    eta, v = _lse_args(eta, v)
+    if not np.all(v == np.round(v)) or np.abs(v).max() > 64:
+        raise ValueError(
+            "lse_line_radius needs integer directions v with |v_k| <= 64 (so that the zeros come "
+            "from a polynomial); rescale t, or estimate the radius with a root test on "
+            "lse_line_coefficients."
+        )
+    shift = v - v.min()
+    deg = int(shift.max())
+    if deg == 0:
+        return math.inf
+    coeffs = [mpmath.mpf(0)] * (deg + 1)  # highest degree first, as mpmath.polyroots expects
+    top = float(eta.max())
+    for e, sh in zip(eta, shift):
+        coeffs[deg - int(sh)] += mpmath.exp(mpmath.mpf(e) - top)
+    while coeffs[0] == 0:
+        coeffs.pop(0)
+    with mpmath.workdps(40):
+        roots = mpmath.polyroots(coeffs, maxsteps=200, extraprec=200)
+        dist = min(abs(mpmath.log(w)) for w in roots if w != 0)
+    return float(dist)
