@@ -1,0 +1,355 @@
+"""``make bench``: measure the book and its package in one run, and write the results.
+
+What is measured (wall-clock seconds on this machine, one run each unless stated):
+
+1. a clean strict book build (``jupyter-book build . -W -n --keep-going``) into a fresh
+   output folder, executing every notebook (empty execution cache);
+2. a rebuild of the same tree with nothing changed (cached execution);
+3. each notebook executed on its own in a fresh kernel (``nbclient``);
+4. the whole test suite as ``make test`` runs it (``pytest -n 2 --dist loadfile``);
+5. ``noising.regularizer.exact`` against the plain Python loop over dropout masks in
+   :mod:`bench.loops` (same numbers, speed-up ratio);
+6. ``noising.taylor.softplus_derivative`` against SymPy differentiation evaluated in
+   (40 + 2k)-digit arithmetic (same numbers, speed-up ratio);
+7. determinism: every notebook's text outputs from the build (1) and from the fresh
+   executions (3) are compared; they must be identical.
+
+It writes ``bench/results.json`` (everything, plus the machine and the version of
+every installed package) and ``bench/results.md`` (the tables the book's
+"Reproducibility" page includes). Exit status 1 if a build or the test suite failed,
+if an implementation disagrees with its reference, or if the outputs differ.
+
+Usage: ``python bench/run.py [--skip-build] [--skip-tests]`` (the flags are for
+trying the script; a recorded run uses neither).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import loops  # noqa: E402  (bench/loops.py)
+import report  # noqa: E402  (bench/report.py)
+
+BIN = Path(sys.executable).parent
+JB_FLAGS = ["-W", "-n", "--keep-going"]
+
+
+def run_timed(cmd, *, cwd=ROOT, env=None):
+    """Run ``cmd``; return (seconds, exit code, combined output)."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    return time.perf_counter() - start, proc.returncode, proc.stdout
+
+
+# --------------------------------------------------------------------------- machine
+def machine():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = None
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem_gib = round(kib / 2**20, 1)
+    except (OSError, AttributeError):
+        pass
+    os_name = platform.platform()
+    try:
+        os_name = re.search(r'PRETTY_NAME="([^"]+)"', Path("/etc/os-release").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "memory_gib": mem_gib,
+        "os": os_name,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+    }
+
+
+def packages():
+    seen = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            seen[name.lower()] = (name, dist.version)
+    return [{"name": n, "version": v} for n, v in sorted(seen.values(), key=lambda t: t[0].lower())]
+
+
+def git_state():
+    def git(*args):
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "uncommitted_changes": bool(dirty) if dirty is not None else None}
+
+
+# --------------------------------------------------------------------------- builds
+def book_builds(out_dir: Path):
+    cmd = [str(BIN / "jupyter-book"), "build", ".", *JB_FLAGS, "--path-output", str(out_dir)]
+    clean_s, clean_rc, clean_log = run_timed(cmd)
+    cached_s, cached_rc, cached_log = run_timed(cmd)
+    if clean_rc or cached_rc:
+        sys.stderr.write((clean_log if clean_rc else cached_log)[-5000:])
+    return {
+        "clean_build_s": round(clean_s, 2),
+        "clean_build_ok": clean_rc == 0,
+        "cached_rebuild_s": round(cached_s, 2),
+        "cached_rebuild_ok": cached_rc == 0,
+        "command": "jupyter-book build . " + " ".join(JB_FLAGS),
+    }
+
+
+# --------------------------------------------------------------------------- notebooks
+def chapter_sources():
+    out = []
+    for path in sorted((ROOT / "notebooks").glob("*.md")):
+        head = path.read_text(encoding="utf-8")[:2000]
+        if head.startswith("---") and "\njupytext:" in head:
+            out.append(path)
+    return out
+
+
+def execute_notebook(path: Path):
+    """Execute one Jupytext notebook in a fresh kernel; return (seconds, executed notebook)."""
+    import jupytext
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(path)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start, nb
+
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+TEXT_MIMES = ("text/plain", "text/latex", "text/markdown", "text/html", "application/json")
+
+
+def text_outputs(nb):
+    """The text of every code cell's outputs (images, timings and counters left out)."""
+    cells = []
+    for cell in nb["cells"] if isinstance(nb, dict) else nb.cells:
+        if cell["cell_type"] != "code":
+            continue
+        texts = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream":
+                texts.append(f"{out.get('name')}: {''.join(out.get('text', ''))}")
+            elif kind == "error":
+                texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
+            else:
+                data = out.get("data", {})
+                for mime in TEXT_MIMES:
+                    if mime in data:
+                        value = data[mime]
+                        value = value if isinstance(value, str) else json.dumps(value, sort_keys=True) \
+                            if not isinstance(value, list) else "".join(value)
+                        texts.append(f"{mime}: {value}")
+        cells.append(_ADDRESS.sub("0x…", "\n".join(texts)))
+    return cells
+
+
+def image_outputs(nb):
+    imgs = []
+    for cell in nb["cells"] if isinstance(nb, dict) else nb.cells:
+        for out in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            data = out.get("data", {})
+            if "image/png" in data:
+                value = data["image/png"]
+                imgs.append(value if isinstance(value, str) else "".join(value))
+    return imgs
+
+
+def notebooks_and_determinism(build_dir: Path | None):
+    rows, determinism = [], []
+    for path in chapter_sources():
+        rel = path.relative_to(ROOT).as_posix()
+        try:
+            seconds, nb = execute_notebook(path)
+            ok, error = True, None
+        except Exception as exc:  # a failing chapter is reported, not fatal to the bench
+            seconds, nb, ok, error = float("nan"), None, False, f"{type(exc).__name__}: {exc}"[:300]
+        rows.append({"notebook": rel, "seconds": round(seconds, 2) if ok else None, "ok": ok, "error": error})
+        if build_dir is None or nb is None:
+            continue
+        built = build_dir / "_build" / "jupyter_execute" / path.relative_to(ROOT).with_suffix(".ipynb")
+        if not built.is_file():
+            determinism.append({"notebook": rel, "compared": False, "identical_text": None,
+                                "note": "not in the build (not in _toc.yml?)"})
+            continue
+        first = json.loads(built.read_text(encoding="utf-8"))
+        a, b = text_outputs(first), text_outputs(nb)
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        same_len = len(a) == len(b)
+        ia, ib = image_outputs(first), image_outputs(nb)
+        determinism.append({
+            "notebook": rel,
+            "compared": True,
+            "code_cells": len(a),
+            "identical_text": same_len and not diff,
+            "differing_cells": diff[:10],
+            "first_difference": None if not diff else {"build": a[diff[0]][:300], "fresh": b[diff[0]][:300]},
+            "images": len(ia),
+            "identical_images": sum(x == y for x, y in zip(ia, ib)) if len(ia) == len(ib) else None,
+        })
+    return rows, determinism
+
+
+# --------------------------------------------------------------------------- tests
+def test_suite():
+    cmd = [str(BIN / "python"), "-m", "pytest", "-n", "2", "--dist", "loadfile", "-q"]
+    seconds, rc, out = run_timed(cmd)
+    summary = next((line for line in reversed(out.strip().splitlines()) if " in " in line and
+                    re.search(r"\d+ (passed|failed)", line)), "")
+    counts = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|skipped|errors?|xfailed)", summary)}
+    if rc:
+        sys.stderr.write(out[-5000:])
+    return {"test_suite_s": round(seconds, 2), "test_suite_ok": rc == 0,
+            "summary": summary.strip("= "), "counts": counts,
+            "command": "pytest -n 2 --dist loadfile (make test)"}
+
+
+# --------------------------------------------------------------------------- speed-ups
+def best_of(fn, repeat):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def exact_vs_loop():
+    import numpy as np
+    import noising
+    from noising import regularizer
+
+    rng = np.random.default_rng(20240601)
+    n, d, delta = 40, 12, 0.5
+    X = rng.normal(size=(n, d))
+    beta = rng.normal(size=d)
+    t_loop, ref = best_of(lambda: loops.dropout_regularizer_loop(X.tolist(), beta.tolist(), delta), 1)
+    t_vec, val = best_of(lambda: regularizer.exact(X, beta, noising.Dropout(delta)), 5)
+    rel = abs(val - ref) / abs(ref)
+    return {
+        "problem": f"logistic, dropout delta={delta}, n={n} examples, d={d} features ({2**d} masks each)",
+        "loop_s": t_loop, "package_s": t_vec, "speedup": t_loop / t_vec,
+        "relative_difference": rel, "agree": rel < 1e-12,
+    }
+
+
+def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
+    try:
+        from noising import taylor
+        taylor.softplus_derivative  # noqa: B018
+    except (ImportError, AttributeError) as exc:
+        return {"skipped": f"noising.taylor.softplus_derivative not importable ({exc})"}
+    import mpmath
+    import numpy as np
+    import sympy as sp
+
+    z = sp.Symbol("z")
+    softplus = sp.log(1 + sp.exp(z))
+    zs = np.linspace(-6.0, 6.0, points)
+    rows = []
+    for k in orders:
+        def by_sympy():
+            f = sp.lambdify(z, sp.diff(softplus, z, k), "mpmath")
+            with mpmath.workdps(40 + 2 * k):  # the expression cancels: 40 digits lose ~10 at k=32
+                return np.array([float(f(mpmath.mpf(float(v)))) for v in zs])
+
+        t_sym, ref = best_of(by_sympy, 1)
+        t_pkg, val = best_of(lambda: taylor.softplus_derivative(k, zs), 3)
+        scale = np.maximum(np.abs(ref), np.finfo(float).tiny)
+        rel = float(np.max(np.abs(val - ref) / scale))
+        rows.append({"k": k, "sympy_s": t_sym, "package_s": t_pkg, "speedup": t_sym / t_pkg,
+                     "max_relative_difference": rel, "agree": rel < 1e-12})
+    return {"points": f"{points} points z in [-6, 6]", "reference": "sympy.diff, evaluated with 40 + 2k digits (mpmath)",
+            "rows": rows, "agree": all(r["agree"] for r in rows)}
+
+
+# --------------------------------------------------------------------------- main
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-build", action="store_true", help="no book builds (no determinism check)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--out", default=str(HERE), help="folder for results.json and results.md")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    results = {
+        "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "git": git_state(),
+        "machine": machine(),
+        "budgets": dict(report.BUDGETS),
+        "notes": [],
+    }
+    build_dir = None
+    if not args.skip_build:
+        build_dir = Path(tempfile.mkdtemp(prefix="bench-build-"))
+        print(f"[bench] clean build and cached rebuild into {build_dir} ...", flush=True)
+        results["build"] = book_builds(build_dir)
+        print(f"[bench]   {results['build']}", flush=True)
+    else:
+        results["notes"].append("run with --skip-build: no build timings, no determinism check")
+    print("[bench] executing each notebook in a fresh kernel ...", flush=True)
+    results["notebooks"], results["determinism"] = notebooks_and_determinism(build_dir)
+    if build_dir is not None:
+        shutil.rmtree(build_dir, ignore_errors=True)
+    if not args.skip_tests:
+        print("[bench] the test suite (make test) ...", flush=True)
+        results["tests"] = test_suite()
+        print(f"[bench]   {results['tests']['summary']}", flush=True)
+    else:
+        results["notes"].append("run with --skip-tests: the test suite was not timed")
+    print("[bench] regularizer.exact against a Python loop; taylor against SymPy ...", flush=True)
+    results["exact_vs_loop"] = exact_vs_loop()
+    results["taylor_vs_sympy"] = taylor_vs_sympy()
+    if "skipped" in results["taylor_vs_sympy"]:
+        results["notes"].append(results["taylor_vs_sympy"]["skipped"])
+    results["packages"] = packages()
+    results["bench_total_s"] = round(time.perf_counter() - started, 1)
+    results["verdicts"] = report.verdicts(results)
+
+    out = Path(args.out)
+    (out / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    (out / "results.md").write_text(report.markdown(results), encoding="utf-8")
+    print(f"[bench] wrote {out / 'results.json'} and {out / 'results.md'} "
+          f"in {results['bench_total_s']} s", flush=True)
+    failures = report.failures(results)
+    for line in failures:
+        print(f"[bench] FAILED: {line}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
