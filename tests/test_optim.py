@@ -172,6 +172,8 @@ def test_preconditioner_scales_with_delta_odds(X, delta):
         (lambda X, y, b: optim.sgd(X[0], y), "2-D array"),
         (lambda X, y, b: optim.sgd(np.where(X > 1, np.inf, X), y), "NaN or infinite"),
         (lambda X, y, b: optim.sgd(X, y, record_every=0), "record_every must be a positive integer"),
+        (lambda X, y, b: optim.sgd(X, y, beta0=b[:-1]), "columns"),
+        (lambda X, y, b: optim.adagrad(X, y[:-2]), "y must have shape"),
         (lambda X, y, b: optim.adagrad(X, y, eps=0.0), "eps must be finite and > 0"),
         (lambda X, y, b: optim.dropout_sgd_preconditioned(X, y, 1.5), "0 < delta < 1"),
         (lambda X, y, b: optim.dropout_sgd_preconditioned(X, y, 0.5, refresh=0), "refresh must be"),
