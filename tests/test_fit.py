@@ -327,3 +327,20 @@ def test_l2_weights():
         fit.L2(1.0, weights=[np.nan, 1.0])
     with pytest.raises(ValueError, match="must agree"):
         fit.L2(1.0, weights=[1.0, 1.0]).value_and_grad(beta)
+
+
+def test_fit_glm_sum_with_duck_typed_part_matches_checked_path():
+    X, y, _ = _data()
+
+    class Ridge:
+        def value_and_grad(self, b):
+            return float(b @ b), 2 * b
+
+    pen = fit.DropoutPenalty(X, 0.3) + Ridge()
+    res = fit.fit_glm(X, y, pen)
+    # at the optimum the checked gradient of the objective vanishes
+    g = fit.nll(X, y, res.beta)[1] + pen.value_and_grad(res.beta)[1]
+    assert np.max(np.abs(g)) < 1e-4
+    assert pen._value_and_grad_unchecked(res.beta)[0] == pytest.approx(pen.value(res.beta))
+    with pytest.raises(ValueError, match="shape"):
+        fit.fit_glm(X, y, fit.DropoutPenalty(X[:, :2], 0.3))

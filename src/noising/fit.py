@@ -159,14 +159,29 @@ class Penalty:
     __rmul__ = __mul__
 
 
+def _fast(penalty):
+    """The penalty's value-and-gradient without input checks, if it offers one.
+
+    :func:`fit_glm` checks its inputs once; inside the optimiser the iterates are
+    finite arrays of the right shape, so the per-call checks are skipped.
+    """
+    return getattr(penalty, "_value_and_grad_unchecked", penalty.value_and_grad)
+
+
 class _Sum(Penalty):
     def __init__(self, parts):
         self.parts = tuple(parts)
 
     def value_and_grad(self, beta):
+        return self._combine(beta, checked=True)
+
+    def _value_and_grad_unchecked(self, beta):
+        return self._combine(beta, checked=False)
+
+    def _combine(self, beta, checked):
         total, grad = 0.0, 0.0
         for p in self.parts:
-            v, g = p.value_and_grad(beta)
+            v, g = p.value_and_grad(beta) if checked else _fast(p)(beta)
             total += v
             grad = grad + g
         return float(total), np.asarray(grad, dtype=float)
@@ -181,6 +196,10 @@ class _Scaled(Penalty):
 
     def value_and_grad(self, beta):
         v, g = self.penalty.value_and_grad(beta)
+        return self.c * v, self.c * np.asarray(g, dtype=float)
+
+    def _value_and_grad_unchecked(self, beta):
+        v, g = _fast(self.penalty)(beta)
         return self.c * v, self.c * np.asarray(g, dtype=float)
 
     def __repr__(self):
@@ -236,12 +255,19 @@ class L2(Penalty):
         if beta.ndim != 1:
             raise ValueError(f"beta must be a 1-D vector, got shape {beta.shape}.")
         finite(beta, "beta")
-        w = beta * _unpenalized_mask(self.unpenalized, beta.shape[0])
+        if self.weights is not None and self.weights.shape != beta.shape:
+            raise ValueError(
+                f"weights have shape {self.weights.shape} but beta has shape {beta.shape}; they must agree."
+            )
+        _unpenalized_mask(self.unpenalized, beta.shape[0])  # validates the indices
+        return self._value_and_grad_unchecked(beta)
+
+    def _value_and_grad_unchecked(self, beta):
+        if self.unpenalized is not None:
+            w = beta * _unpenalized_mask(self.unpenalized, beta.shape[0])
+        else:
+            w = beta
         if self.weights is not None:
-            if self.weights.shape != beta.shape:
-                raise ValueError(
-                    f"weights have shape {self.weights.shape} but beta has shape {beta.shape}; they must agree."
-                )
             gw = self.weights * w
             return 0.5 * self.lam * float(w @ gw), self.lam * gw
         return 0.5 * self.lam * float(w @ w), self.lam * w
@@ -349,7 +375,9 @@ class DropoutPenalty(Penalty):
         return self._X2.T @ self.family.A2(self.X @ beta)
 
     def value_and_grad(self, beta):
-        beta = _check_beta(beta, self.X.shape[1])
+        return self._value_and_grad_unchecked(_check_beta(beta, self.X.shape[1]))
+
+    def _value_and_grad_unchecked(self, beta):
         if self._c == 0.0:
             return 0.0, np.zeros_like(beta)
         z = self.X @ beta
@@ -394,6 +422,9 @@ def nll(X, y, beta, family="logistic"):
     return float(np.sum(fam.A(z) - y * z)), X.T @ (fam.A1(z) - y)
 
 
+_CONTROLLER = None
+
+
 def _single_threaded_blas():
     """Context limiting BLAS to one thread during L-BFGS (no-op without threadpoolctl).
 
@@ -401,13 +432,19 @@ def _single_threaded_blas():
     OpenBLAS on a busy machine each call pays thread synchronisation, which
     was measured to slow a 31-feature fit down about forty-fold.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+            _CONTROLLER = False
+        else:
+            _CONTROLLER = ThreadpoolController()  # library discovery, done once
+    if _CONTROLLER is False:  # pragma: no cover
         from contextlib import nullcontext
 
         return nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 @dataclass
@@ -485,12 +522,16 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
     tol = _positive(tol, "tol")
     max_iter = positive_int(max_iter, "max_iter")
 
+    penalty_vg = None if penalty is None else _fast(penalty)
+    if penalty is not None:
+        penalty.value_and_grad(beta0)  # one checked call: shapes and indices agree
+
     def objective(beta):
         z = X @ beta
         v = float(np.sum(fam.A(z) - y * z))
         g = X.T @ (fam.A1(z) - y)
         if penalty is not None:
-            pv, pg = penalty.value_and_grad(beta)
+            pv, pg = penalty_vg(beta)
             v += pv
             g = g + pg
         return v, g
