@@ -147,6 +147,15 @@ def test_softplus_derivative_low_orders_are_the_family_functions():
     np.testing.assert_allclose(taylor.softplus_derivative(3, z), fam.A3(z), rtol=1e-13, atol=1e-300)
 
 
+def test_relative_accuracy_near_the_zero_at_the_origin():
+    # A3(z) = -z/8 + O(z^3) and A5(z) = z/4 + O(z^3): relative accuracy even for tiny z
+    for z in (1e-300, -3e-20, 1.2e-51, 1e-8):
+        d = taylor.softplus_derivatives(5, z)
+        assert d[3] == pytest.approx(-z / 8, rel=1e-14)
+        assert d[5] == pytest.approx(z / 4, rel=1e-14)
+    assert taylor.softplus_derivative(3, 0.0) == 0.0
+
+
 def test_extreme_arguments_give_no_warnings(recwarn):
     vals = taylor.softplus_derivatives(50, [1e6, -1e6, 800.0, -800.0, 1e300])
     assert vals.shape == (5, 51)
@@ -208,7 +217,9 @@ def test_property_low_orders(z):
 @given(z=st.floats(min_value=-20, max_value=20, allow_nan=False), k=st.integers(2, 30))
 def test_property_theorem1_corrected(z, k):
     # A^(k+1) = sigma' sum_j (-1)^(j-1) T(k, j) sigma^(j-1), evaluated in high precision
-    with mpmath.workdps(80):
+    # (enough digits to resolve p = 1/2 - z/4 + ... even for tiny z, where A^(k+1) is near a zero)
+    extra = 0 if z == 0 else max(0, int(-math.log10(abs(z))))
+    with mpmath.workdps(80 + 2 * extra):
         p = 1 / (1 + mpmath.exp(-mpmath.mpf(z)))
         val = p * (1 - p) * mpmath.fsum((-1) ** (j - 1) * t * p ** (j - 1)
                                         for j, t in enumerate(taylor.triangle(k), start=1))
@@ -427,3 +438,18 @@ def test_lse_bad_input():
     with pytest.raises(ValueError, match="NaN"):
         taylor.lse_line_coefficients([0.0, np.nan], [0, 1], 3)
     assert taylor.lse_line_radius([0.0, 1.0], [2, 2]) == math.inf
+
+
+def test_partial_sums_agree_with_partial_sum():
+    rng = np.random.default_rng(21)
+    X, beta = rng.normal(size=(4, 3)), rng.normal(size=3)
+    for noise in (noising.Dropout(0.3), noising.Gaussian(0.4)):
+        allk = taylor.partial_sums(X, beta, noise, 12)
+        assert allk.shape == (11,)
+        for k in (2, 5, 12):
+            assert allk[k - 2] == pytest.approx(taylor.partial_sum(X, beta, noise, k), rel=1e-13)
+        assert taylor.partial_sums(X, beta, noise, 5, per_example=True).shape == (4, 4)
+    with pytest.raises(ValueError, match="order"):
+        taylor.partial_sums(X, beta, noising.Dropout(0.3), 1)
+    with pytest.raises(ValueError, match="logistic"):
+        taylor.partial_sums(X, beta, noising.Dropout(0.3), 4, family="poisson")

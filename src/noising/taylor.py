@@ -33,7 +33,7 @@ taylor_coefficients
 central_moments, max_deviation
     :math:`\\mathbb{E}_\\xi[(\\tilde x_i\\beta - x_i\\beta)^m]` for dropout and Gaussian noise;
     the largest :math:`|\\tilde x_i\\beta - x_i\\beta|` over dropout masks.
-partial_sum
+partial_sum, partial_sums
     The order-:math:`k` approximation :math:`R_k(\\beta)` (eq. 11 of the paper).
 radius
     :math:`\\sqrt{z_0^2+\\pi^2}`, the radius of convergence of :math:`A`'s series at :math:`z_0`.
@@ -62,6 +62,7 @@ __all__ = [
     "central_moments",
     "max_deviation",
     "partial_sum",
+    "partial_sums",
     "radius",
     "lse_line_coefficients",
     "lse_line_radius",
@@ -132,6 +133,24 @@ def _check_z(z):
     return z
 
 
+def _fixed_point_powers(w, M, count):
+    """``(-1)^j floor(sigma(w)^j 2^M)`` for ``j < count`` and ``sigma'(w)`` as mpf."""
+    with mpmath.workprec(M + 64):
+        p = 1 / (1 + mpmath.exp(-w))  # sigma(w), tiny but exact in relative terms when w << 0
+        dp = p * (1 - p)  # sigma'(w)
+        P = int(mpmath.nint(mpmath.ldexp(p, M)))  # fixed point: p ~= P / 2^M
+    powers = [1 << M]
+    for _ in range(count - 1):
+        powers.append((powers[-1] * P) >> M)
+    return [q if j % 2 == 0 else -q for j, q in enumerate(powers)], dp
+
+
+#: Relative accuracy asked of each S_n (bits); rows that cancel below it are redone.
+_TARGET_BITS = 72
+#: Give up refining once S_n is known to be below 2^-_FLOOR_BITS (far below any float).
+_FLOOR_BITS = 1200
+
+
 def _sigma_derivatives_mp(nmax, z):
     """``[sigma^(1)(z), ..., sigma^(nmax)(z)]`` as mpf, by Theorem 1 (corrected index).
 
@@ -141,28 +160,32 @@ def _sigma_derivatives_mp(nmax, z):
     coefficients and a fixed-point ``p`` of ``M_n`` bits, where ``M_n`` exceeds the bit
     length of the row sum of ``T(n, .)`` by ``128 + log2(n)``: the absolute error of
     ``S_n`` is then below ``2^-128`` whatever the cancellation (a right shift of a
-    negative integer floors, so each power is off by less than one unit).
+    negative integer floors, so each power is off by less than one unit). Near a
+    real zero of ``sigma^(n)`` (e.g. ``z`` close to 0 for even ``n``), where
+    ``|S_n|`` is tiny, the row is recomputed with as many extra bits as were lost, so
+    the relative accuracy stays about ``2^-72``.
     """
     rows = _rows(nmax)
     big = sum(rows[-1])  # the row sums (ordered Bell numbers) increase with n
     M = big.bit_length() + nmax.bit_length() + 128
     w = -abs(float(z))
+    signed, dp = _fixed_point_powers(w, M, nmax)
+    out = []
+    flip = float(z) > 0
     with mpmath.workprec(M + 64):
-        p = 1 / (1 + mpmath.exp(-w))  # sigma(w), tiny but exact in relative terms when w << 0
-        dp = p * (1 - p)  # sigma'(w)
-        P = int(mpmath.nint(mpmath.ldexp(p, M)))  # fixed point: p ~= P / 2^M
-        powers = [1 << M]
-        for _ in range(nmax - 1):
-            powers.append((powers[-1] * P) >> M)
-        signed = [q if j % 2 == 0 else -q for j, q in enumerate(powers)]  # (-1)^(j-1) p^(j-1)
-        out = []
-        flip = float(z) > 0
         for n, row in enumerate(rows, start=1):
             # row n needs only its own number of bits: drop the others before multiplying
             Mn = sum(row).bit_length() + n.bit_length() + 128
             cut = M - Mn
             s = sum(t * (q >> cut) for t, q in zip(row, signed))
-            val = dp * mpmath.ldexp(mpmath.mpf(s), -Mn)
+            base = Mn
+            while s.bit_length() < Mn - 128 + _TARGET_BITS and Mn - base < _FLOOR_BITS:
+                # cancellation below the target: redo this row with the bits that were lost
+                Mn += max(64, Mn - 128 + _TARGET_BITS - s.bit_length())
+                row_signed, _ = _fixed_point_powers(w, Mn, n)
+                s = sum(t * q for t, q in zip(row, row_signed))
+            with mpmath.workprec(Mn + 64):
+                val = dp * mpmath.ldexp(mpmath.mpf(s), -Mn)
             if flip and n % 2 == 0:  # (-1)^(n+1) = -1 for even n
                 val = -val
             out.append(val)
@@ -479,6 +502,49 @@ def max_deviation(X, beta, noise):
     return np.maximum(np.maximum(a, b).sum(axis=1), -np.minimum(a, b).sum(axis=1))
 
 
+def partial_sums(X, beta, noise, max_order, family="logistic", *, per_example=False):
+    """All partial sums :math:`R_2(\\beta), R_3(\\beta), \\dots, R_K(\\beta)` of eq. (11), in one pass.
+
+    The same quantity as :func:`partial_sum` for every order ``k = 2..max_order``,
+    sharing the derivatives and moments (cost of one call at ``max_order``).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d) or (d,)
+    beta : array_like, shape (d,)
+    noise : Dropout or Gaussian
+    max_order : int
+        Highest order ``K >= 2``.
+    family : {"logistic"}
+    per_example : bool
+        Return shape ``(n, K - 1)`` instead of summing over examples.
+
+    Returns
+    -------
+    ndarray, shape (K - 1,) or (n, K - 1)
+        Entry ``k - 2`` is :math:`R_k`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`partial_sum`.
+    """
+    fam = get_family(family)
+    if fam.name != "logistic":
+        raise ValueError(
+            f"partial_sum supports family='logistic' only, got {fam.name!r}; for 'linear' the "
+            "quadratic approximation noising.regularizer.quadratic is already exact."
+        )
+    max_order = _order(max_order, "order", 2)
+    X, beta = as_design(X, beta)
+    moments = central_moments(X, beta, noise, max_order)
+    z = X @ beta
+    # Taylor coefficients A^(m)(z_i)/m!, formed in high precision (no overflow of m! or A^(m))
+    coef = np.array([_derivatives_float(max_order, float(v), scaled=True) for v in z])
+    cumulative = np.cumsum(coef[:, 2:] * moments[:, 2:], axis=1)
+    return cumulative if per_example else cumulative.sum(axis=0)
+
+
 def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
     """Order-``k`` approximation :math:`R_k(\\beta)` of the noising regularizer (Schluter, 2019, eq. 11).
 
@@ -517,20 +583,8 @@ def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
         For an unsupported family, ``order < 2``, bad shapes, NaN, or a dropout
         example with too many non-zero terms to enumerate.
     """
-    fam = get_family(family)
-    if fam.name != "logistic":
-        raise ValueError(
-            f"partial_sum supports family='logistic' only, got {fam.name!r}; for 'linear' the "
-            "quadratic approximation noising.regularizer.quadratic is already exact."
-        )
     order = _order(order, "order", 2)
-    X, beta = as_design(X, beta)
-    moments = central_moments(X, beta, noise, order)
-    z = X @ beta
-    # Taylor coefficients A^(m)(z_i)/m!, formed in high precision (no overflow of m! or A^(m))
-    coef = np.array([_derivatives_float(order, float(v), scaled=True) for v in z])
-    terms = coef[:, 2:] * moments[:, 2:]
-    values = terms.sum(axis=1)
+    values = partial_sums(X, beta, noise, order, family, per_example=True)[:, -1]
     return values if per_example else float(values.sum())
 
 
