@@ -114,6 +114,11 @@ def git_state():
 def book_builds(out_dir: Path):
     cmd = [str(BIN / "jupyter-book"), "build", ".", *JB_FLAGS, "--path-output", str(out_dir)]
     clean_s, clean_rc, clean_log = run_timed(cmd)
+    # keep the clean build's executed notebooks for the determinism check: a rebuild
+    # that re-reads a chapter from the cache rewrites them without outputs (myst-nb 1.4)
+    executed = out_dir / "_build" / "jupyter_execute"
+    if executed.is_dir():
+        shutil.copytree(executed, out_dir / "clean_jupyter_execute")
     cached_s, cached_rc, cached_log = run_timed(cmd)
     if clean_rc or cached_rc:
         sys.stderr.write((clean_log if clean_rc else cached_log)[-5000:])
@@ -201,7 +206,7 @@ def notebooks_and_determinism(build_dir: Path | None):
         rows.append({"notebook": rel, "seconds": round(seconds, 2) if ok else None, "ok": ok, "error": error})
         if build_dir is None or nb is None:
             continue
-        built = build_dir / "_build" / "jupyter_execute" / path.relative_to(ROOT).with_suffix(".ipynb")
+        built = build_dir / "clean_jupyter_execute" / path.relative_to(ROOT).with_suffix(".ipynb")
         if not built.is_file():
             determinism.append({"notebook": rel, "compared": False, "identical_text": None,
                                 "note": "not in the build (not in _toc.yml?)"})
