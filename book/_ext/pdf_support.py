@@ -112,6 +112,9 @@ def add_preamble(app, config):
     extra = "\n".join([
         "% --- book/_ext/pdf_support.py: the MathJax macros of _config.yml, for LaTeX",
         r"\usepackage{amssymb}",
+        "% MathJax accepts \\LaTeX and \\TeX inside maths, LaTeX does not: make them work in both",
+        r"\AtBeginDocument{\let\bookLaTeX\LaTeX\renewcommand{\LaTeX}{\ensuremath{\text{\bookLaTeX}}}"
+        r"\let\bookTeX\TeX\renewcommand{\TeX}{\ensuremath{\text{\bookTeX}}}}",
         macro_preamble(macros),
         "% --- Unicode characters of the prose that pdflatex has no glyph for",
         unicode_preamble(),
