@@ -344,3 +344,10 @@ def test_fit_glm_sum_with_duck_typed_part_matches_checked_path():
     assert pen._value_and_grad_unchecked(res.beta)[0] == pytest.approx(pen.value(res.beta))
     with pytest.raises(ValueError, match="shape"):
         fit.fit_glm(X, y, fit.DropoutPenalty(X[:, :2], 0.3))
+
+
+def test_predict_mean_bad_input():
+    with pytest.raises(ValueError, match="columns"):
+        fit.predict_mean(np.ones((2, 3)), np.ones(2))
+    with pytest.raises(ValueError, match="unknown family"):
+        fit.predict_mean(np.ones((2, 2)), np.ones(2), family="gamma")

@@ -457,7 +457,8 @@ class FitResult:
         Fitted weights.
     fun : float
         Objective at ``beta`` (penalised negative log-likelihood for
-        :func:`fit_glm`; clean training loss plus nothing for :func:`dropout_sgd`).
+        :func:`fit_glm`; the clean, un-noised negative log-likelihood for
+        :func:`dropout_sgd`).
     success : bool
         Whether the optimiser reported convergence.
     n_iter : int
