@@ -351,3 +351,33 @@ def test_predict_mean_bad_input():
         fit.predict_mean(np.ones((2, 3)), np.ones(2))
     with pytest.raises(ValueError, match="unknown family"):
         fit.predict_mean(np.ones((2, 2)), np.ones(2), family="gamma")
+
+
+@pytest.mark.parametrize("family", ["logistic", "linear", "poisson"])
+def test_fisher_information_is_the_average_hessian(family):
+    X, y, beta = _data(n=50, family=family)
+    beta = 0.3 * beta
+    F = fit.fisher_information(X, beta, family)
+    H = np.column_stack([
+        _fd(lambda b, k=k: fit.nll(X, y, b, family)[1][k], beta) for k in range(X.shape[1])
+    ])
+    np.testing.assert_allclose(F, H / len(y), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(F, F.T)
+    assert np.linalg.eigvalsh(F).min() >= -1e-12
+    # its diagonal times n is the dropout penalty's weight vector
+    np.testing.assert_allclose(
+        len(y) * np.diag(F), fit.DropoutPenalty(X, 0.5, family=family).diag_fisher(beta), rtol=1e-12
+    )
+
+
+def test_score_covariance_estimates_the_same_matrix():
+    rng = np.random.default_rng(4)
+    beta = np.array([1.0, -0.5])
+    X = rng.standard_normal((40_000, 2))
+    y = (rng.random(40_000) < sigmoid(X @ beta)).astype(float)
+    F, S = fit.fisher_information(X, beta), fit.score_covariance(X, y, beta)
+    assert np.linalg.norm(S - F) / np.linalg.norm(F) < 0.05
+    with pytest.raises(ValueError, match="one response per row"):
+        fit.score_covariance(X, y[:-1], beta)
+    with pytest.raises(ValueError, match="columns"):
+        fit.fisher_information(X, np.ones(3))

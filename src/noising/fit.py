@@ -54,6 +54,8 @@ __all__ = [
     "nll",
     "fit_glm",
     "dropout_sgd",
+    "fisher_information",
+    "score_covariance",
     "predict_mean",
     "accuracy",
 ]
@@ -671,6 +673,58 @@ def dropout_sgd(
         n_iter=t,
         message=f"{epochs} epochs of dropout SGD (delta={delta}, batch={batch_size})",
     )
+
+
+def fisher_information(X, beta, family="logistic"):
+    """Empirical Fisher information :math:`\\frac1n X^\\top V(\\beta) X` (Wager et al., 2013, Section 3).
+
+    With :math:`V(\\beta)=\\diag(A''(x_i\\beta))` this is the average Hessian of
+    the GLM loss, :math:`\\frac1n\\sum_i\\nabla^2\\ell(\\beta;x_i,y_i)`, which does
+    not depend on the labels; at the true :math:`\\beta^*` it estimates the
+    Fisher information :math:`\\mathcal I=\\EE[A''(x\\beta^*)\\,x^\\top x]`. Its
+    diagonal times :math:`n` is the weight vector of the dropout penalty,
+    :math:`\\diag(X^\\top V X)`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    beta : array_like, shape (d,)
+    family : {"logistic", "linear", "poisson"}
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        Symmetric positive semi-definite matrix.
+    """
+    X, beta = as_design(X, beta)
+    a2 = get_family(family).A2(X @ beta)
+    return X.T @ (a2[:, None] * X) / X.shape[0]
+
+
+def score_covariance(X, y, beta, family="logistic"):
+    """Outer-product form of the Fisher information, :math:`\\frac1n\\sum_i (y_i-A'(x_i\\beta))^2 x_i^\\top x_i`.
+
+    For a correctly specified GLM, at :math:`\\beta^*` its expectation equals
+    the Fisher information (the information identity), so it and
+    :func:`fisher_information` estimate the same matrix; unlike the latter it
+    uses the labels.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+    beta : array_like, shape (d,)
+    family : {"logistic", "linear", "poisson"}
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+    """
+    X, beta = as_design(X, beta)
+    fam = get_family(family)
+    y = _check_y(y, X.shape[0], fam)
+    r = y - fam.A1(X @ beta)
+    return X.T @ ((r * r)[:, None] * X) / X.shape[0]
 
 
 def predict_mean(X, beta, family="logistic"):
