@@ -50,11 +50,29 @@ BIN = Path(sys.executable).parent
 JB_FLAGS = ["-W", "-n", "--keep-going"]
 
 
-def run_timed(cmd, *, cwd=ROOT, env=None):
+#: where builds, executions and tests run: a snapshot copy of the working tree (see main)
+TREE = ROOT
+ENV = dict(os.environ)
+_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", ".lockenv", "_build", ".hypothesis",
+                               ".pytest_cache", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
+
+
+def snapshot_tree(dest: Path) -> Path:
+    """Copy the working tree (sources, not environments or builds) to ``dest``.
+
+    Measuring on a copy keeps the run consistent when files change meanwhile (other
+    people editing chapters), and ``PYTHONPATH`` points the kernels at the copy's
+    ``src/`` so the package and the chapters come from the same moment.
+    """
+    shutil.copytree(ROOT, dest, ignore=_SKIP, symlinks=True)
+    return dest
+
+
+def run_timed(cmd, *, cwd=None, env=None):
     """Run ``cmd``; return (seconds, exit code, combined output)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
+    proc = subprocess.run(cmd, cwd=cwd or TREE, env=env or ENV, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
     return time.perf_counter() - start, proc.returncode, proc.stdout
 
 
@@ -135,7 +153,7 @@ def book_builds(out_dir: Path):
 # --------------------------------------------------------------------------- notebooks
 def chapter_sources():
     out = []
-    for path in sorted((ROOT / "notebooks").glob("*.md")):
+    for path in sorted((TREE / "notebooks").glob("*.md")):
         head = path.read_text(encoding="utf-8")[:2000]
         if head.startswith("---") and "\njupytext:" in head:
             out.append(path)
@@ -178,7 +196,12 @@ def text_outputs(nb):
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
             if kind == "stream":
-                texts.append(f"{out.get('name')}: {''.join(out.get('text', ''))}")
+                text = "".join(out.get("text", ""))
+                head = f"{out.get('name')}: "
+                if texts and texts[-1].startswith(head):  # how a stream is cut into chunks
+                    texts[-1] += text                      # depends on timing: join them
+                else:
+                    texts.append(head + text)
             elif kind == "error":
                 texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
             else:
@@ -207,7 +230,7 @@ def image_outputs(nb):
 def notebooks_and_determinism(build_dir: Path | None):
     rows, determinism = [], []
     for path in chapter_sources():
-        rel = path.relative_to(ROOT).as_posix()
+        rel = path.relative_to(TREE).as_posix()
         try:
             seconds, nb = execute_notebook(path)
             ok, error = True, None
@@ -216,7 +239,7 @@ def notebooks_and_determinism(build_dir: Path | None):
         rows.append({"notebook": rel, "seconds": round(seconds, 2) if ok else None, "ok": ok, "error": error})
         if build_dir is None or nb is None:
             continue
-        built = build_dir / "clean_jupyter_execute" / path.relative_to(ROOT).with_suffix(".ipynb")
+        built = build_dir / "clean_jupyter_execute" / path.relative_to(TREE).with_suffix(".ipynb")
         if not built.is_file():
             determinism.append({"notebook": rel, "compared": False, "identical_text": None,
                                 "note": "not in the build (not in _toc.yml?)"})
@@ -243,7 +266,9 @@ def notebooks_and_determinism(build_dir: Path | None):
 
 # --------------------------------------------------------------------------- tests
 def test_suite():
-    cmd = [str(BIN / "python"), "-m", "pytest", "-n", "2", "--dist", "loadfile", "-q"]
+    # the test of the committed results/report is left out: it checks this script's output
+    cmd = [str(BIN / "python"), "-m", "pytest", "-n", "2", "--dist", "loadfile", "-q",
+           "--deselect", "tests/test_bench.py::test_committed_results_are_complete_and_consistent"]
     seconds, rc, out = run_timed(cmd)
     summary = next((line for line in reversed(out.strip().splitlines()) if " in " in line and
                     re.search(r"\d+ (passed|failed)", line)), "")
@@ -252,7 +277,7 @@ def test_suite():
         sys.stderr.write(out[-5000:])
     return {"test_suite_s": round(seconds, 2), "test_suite_ok": rc == 0,
             "summary": summary.strip("= "), "counts": counts,
-            "command": "pytest -n 2 --dist loadfile (make test)"}
+            "command": "pytest -n 2 --dist loadfile (make test), less the test of the committed bench results"}
 
 
 # --------------------------------------------------------------------------- speed-ups
@@ -322,17 +347,25 @@ def main(argv=None):
     parser.add_argument("--out", default=str(HERE), help="folder for results.json and results.md")
     args = parser.parse_args(argv)
 
+    global TREE
     started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    TREE = snapshot_tree(work / "tree")
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE / "src"), ENV.get("PYTHONPATH")]))
+    os.environ["PYTHONPATH"] = ENV["PYTHONPATH"]  # kernels started by nbclient from this process
+    sys.path.insert(0, str(TREE / "src"))  # and this process's own measurements
     results = {
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "git": git_state(),
         "machine": machine(),
         "budgets": dict(report.BUDGETS),
         "notes": [],
+        "tree": "a copy of the working tree at the start of the run (builds, executions and tests "
+                "all use it, with PYTHONPATH on its src/)",
     }
     build_dir = None
     if not args.skip_build:
-        build_dir = Path(tempfile.mkdtemp(prefix="bench-build-"))
+        build_dir = work / "build"
         print(f"[bench] clean build and cached rebuild into {build_dir} ...", flush=True)
         results["build"] = book_builds(build_dir)
         print(f"[bench]   {results['build']}", flush=True)
@@ -340,8 +373,7 @@ def main(argv=None):
         results["notes"].append("run with --skip-build: no build timings, no determinism check")
     print("[bench] executing each notebook in a fresh kernel ...", flush=True)
     results["notebooks"], results["determinism"] = notebooks_and_determinism(build_dir)
-    if build_dir is not None:
-        shutil.rmtree(build_dir, ignore_errors=True)
+
     if not args.skip_tests:
         print("[bench] the test suite (make test) ...", flush=True)
         results["tests"] = test_suite()
@@ -354,6 +386,7 @@ def main(argv=None):
     if "skipped" in results["taylor_vs_sympy"]:
         results["notes"].append(results["taylor_vs_sympy"]["skipped"])
     results["packages"] = packages()
+    shutil.rmtree(work, ignore_errors=True)
     results["bench_total_s"] = round(time.perf_counter() - started, 1)
     results["verdicts"] = report.verdicts(results)
 
