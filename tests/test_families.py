@@ -70,5 +70,5 @@ def test_softplus_identity(z):
 @given(reals)
 def test_logistic_second_derivative_bounds(z):
     fam = get_family("logistic")
-    assert 0.0 <= fam.A2(z) <= 0.25
+    assert 0.0 <= fam.A2(z) <= 0.25 + 1e-15  # 1/4 at z = 0, up to rounding
     assert abs(fam.A3(z)) <= 1 / (6 * np.sqrt(3)) + 1e-15
