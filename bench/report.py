@@ -150,12 +150,12 @@ def markdown(results):
 
     lines += ["## Package versions", "",
               f"Every package installed in the environment of the run ({len(results['packages'])}).", "",
-              "| package | version | package | version | package | version |",
-              "| --- | --- | --- | --- | --- | --- |"]
+              "| package | version | package | version |",
+              "| --- | --- | --- | --- |"]
     pk = results["packages"]
-    third = math.ceil(len(pk) / 3)
-    cols = [pk[i * third:(i + 1) * third] for i in range(3)]
-    for i in range(third):
+    half = math.ceil(len(pk) / 2)  # two pairs of columns: fits the PDF's text width
+    cols = [pk[:half], pk[half:]]
+    for i in range(half):
         cells = []
         for col in cols:
             cells += [f"`{col[i]['name']}`", col[i]["version"]] if i < len(col) else ["", ""]
