@@ -1,0 +1,107 @@
+"""The book's small Sphinx extensions (book/_ext) and what the PDF build needs of the sources."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+import pdf_support  # noqa: E402
+import site_fixes  # noqa: E402
+
+SOURCES = sorted([*ROOT.glob("book/*.md"), *ROOT.glob("notebooks/*.md"), ROOT / "bench" / "results.md"])
+
+
+def test_macro_preamble_mirrors_mathjax_macros():
+    text = pdf_support.macro_preamble({"EE": "\\mathbb{E}", "pair": ["\\langle #1, #2\\rangle", 2]})
+    assert "\\providecommand{\\EE}{\\mathbb{E}}" in text
+    assert "\\providecommand{\\pair}[2]{\\langle #1, #2\\rangle}" in text
+    assert pdf_support.macro_preamble({}) == ""
+
+
+def test_every_configured_macro_reaches_the_latex_preamble():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+    conf = SimpleNamespace(mathjax3_config={"tex": {"macros": macros}}, latex_elements={})
+    pdf_support.add_preamble(None, conf)
+    for name in macros:
+        assert f"\\providecommand{{\\{name}}}" in conf.latex_elements["preamble"]
+
+
+def test_latex_escape_handles_every_special_character():
+    assert pdf_support._latex_escape("Wager, Wang & Liang (2013)") == "Wager, Wang \\& Liang (2013)"
+    assert pdf_support._latex_escape("{a}_b%$#~^\\") == (
+        "\\{a\\}\\_b\\%\\$\\#\\textasciitilde{}\\^{}\\textbackslash{}")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_sources_use_only_characters_pdflatex_can_typeset(path):
+    """Outside ASCII and Latin-1, a character needs a declaration in pdf_support.UNICODE.
+
+    Otherwise ``make pdf`` stops with "Unicode character ... not set up for use with
+    LaTeX": add the character to ``book/_ext/pdf_support.py`` rather than changing text.
+    """
+    declared = {int(code, 16) for code in pdf_support.UNICODE}
+    bad = sorted({f"U+{ord(c):04X} {c!r}" for c in path.read_text(encoding="utf-8")
+                  if ord(c) > 0xFF and ord(c) not in declared})
+    assert not bad, f"{path.name}: add to pdf_support.UNICODE: {bad}"
+
+
+class _Script(str):
+    def __new__(cls, filename, **attributes):
+        obj = super().__new__(cls, filename or "")
+        obj.filename, obj.attributes = filename, attributes
+        return obj
+
+
+def test_duplicate_scripts_are_dropped_keeping_order():
+    a = _Script(None, body="const X = 1")
+    b = _Script("_static/x.js")
+    c = _Script("", body="const X = 1")  # the same inline script registered again
+    context = {"script_files": [a, b, c, b]}
+    site_fixes.drop_duplicate_scripts(None, "page", "page.html", context, None)
+    assert context["script_files"] == [a, b]
+
+
+def test_theme_mode_defaults_to_auto_without_overriding_a_choice():
+    conf = SimpleNamespace(html_context={})
+    site_fixes.default_theme_mode(None, conf)
+    assert conf.html_context["default_mode"] == "auto"
+    conf = SimpleNamespace(html_context={"default_mode": "light"})
+    site_fixes.default_theme_mode(None, conf)
+    assert conf.html_context["default_mode"] == "light"
+
+
+def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
+    """myst-nb may write a cached chapter without outputs; the download takes them from the cache."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    import executed_notebooks
+
+    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")])])
+    executed.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(executed, path)
+    cache_dir = tmp_path / "cache"
+    get_cache(str(cache_dir)).cache_notebook_file(str(path), check_validity=False)
+
+    stripped = nbformat.read(path, as_version=4)
+    stripped.cells[0].outputs = []
+    assert not executed_notebooks._has_outputs(stripped)
+    app = SimpleNamespace(env=SimpleNamespace(mystnb_config=SimpleNamespace(execution_cache_path=str(cache_dir))))
+    merged = executed_notebooks._outputs_from_cache(app, stripped)
+    assert merged is not None and executed_notebooks._has_outputs(merged)
+    assert merged.cells[0].outputs[0]["text"] == "1\n"
+    # no cache, or a notebook the cache does not know: nothing to merge
+    app_none = SimpleNamespace(env=SimpleNamespace(mystnb_config=SimpleNamespace(execution_cache_path="")))
+    assert executed_notebooks._outputs_from_cache(app_none, stripped) is None
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(2)")])
+    assert executed_notebooks._outputs_from_cache(app, other) is None
