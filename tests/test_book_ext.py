@@ -105,3 +105,56 @@ def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
     assert executed_notebooks._outputs_from_cache(app_none, stripped) is None
     other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(2)")])
     assert executed_notebooks._outputs_from_cache(app, other) is None
+
+
+# --- claims_summary: the verdicts-at-a-glance table of the ledger ---------------------
+
+import claims_summary  # noqa: E402
+
+_TWO_CLAIMS = """# Claims ledger
+
+% claims-summary (replaced)
+
+(claim-w1)=
+### W1 · A claim | with a pipe
+
+- **Verdict:** holds
+- **Checked in:** {doc}`../notebooks/01_noising_regularizer`
+
+(claim-s2)=
+### S2 · Another claim
+
+- **Verdict:** fails
+- **Checked in:** {doc}`../notebooks/07_radius`
+"""
+
+
+def test_summary_counts_and_rows_come_from_the_entries():
+    claims = claims_summary.parse_ledger(_TWO_CLAIMS)
+    assert list(claims) == ["W1", "S2"] and claims["S2"]["verdict"] == "fails"
+    table = claims_summary.summary_markdown(claims)
+    assert "2 claims: 1 holds; 1 fails." in table
+    assert "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {doc}`../notebooks/01_noising_regularizer` |" in table
+    assert table.count("\n| {ref}") == 2
+
+
+def test_summary_replaces_the_marker_in_the_ledger_only():
+    source = [_TWO_CLAIMS]
+    claims_summary.insert_summary(None, "book/claims", source)
+    assert "% claims-summary" not in source[0] and "**At a glance.** 2 claims" in source[0]
+    other = [_TWO_CLAIMS]
+    claims_summary.insert_summary(None, "book/intro", other)
+    assert other[0] == _TWO_CLAIMS
+
+
+def test_the_ledger_carries_the_marker_and_parses():
+    text = (ROOT / "book" / "claims.md").read_text(encoding="utf-8")
+    assert any(line.startswith(claims_summary.MARKER) for line in text.splitlines())
+    assert len(claims_summary.parse_ledger(text)) >= 20
+
+
+def test_parse_ledger_rejects_a_mismatched_anchor_and_a_missing_verdict():
+    with pytest.raises(ValueError, match="does not match heading"):
+        claims_summary.parse_ledger("(claim-w2)=\n### W1 · x\n\n- **Verdict:** holds\n")
+    with pytest.raises(ValueError, match="no '- \\*\\*Verdict"):
+        claims_summary.parse_ledger("(claim-w1)=\n### W1 · x\n\n- no verdict\n")

@@ -7,6 +7,7 @@ the chapter that checks it.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import jupytext
@@ -15,25 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER = ROOT / "book" / "claims.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
-VERDICTS = {"holds", "holds with a correction", "fails", "not checked yet"}
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from claims_summary import VERDICTS, parse_ledger  # noqa: E402  (the one ledger parser)
 
-_HEADING = re.compile(r"^\(claim-([ws]\d+)\)=\n### ([WS]\d+) · (.+)$", re.M)
 _MARKER = re.compile(r"^#\s*claim:\s*([WS]\d+(?:\s*,\s*[WS]\d+)*)\s*$", re.M)
-
-
-def parse_ledger(text):
-    """Return {claim_id: {"verdict": str, "doc": str or None}} from the ledger text."""
-    claims = {}
-    blocks = _HEADING.split(text)
-    # split yields: [preamble, label, id, title, body, label, id, title, body, ...]
-    for i in range(1, len(blocks), 4):
-        label, cid, _title, body = blocks[i : i + 4]
-        assert label == cid.lower(), f"anchor (claim-{label}) does not match heading {cid}"
-        verdict = re.search(r"^- \*\*Verdict:\*\* (.+)$", body, re.M)
-        assert verdict, f"{cid} has no verdict line"
-        doc = re.search(r"^- \*\*Checked in:\*\*.*\{doc\}`\.\./(notebooks/[^`]+)`", body, re.M)
-        claims[cid] = {"verdict": verdict.group(1).strip(), "doc": doc.group(1) if doc else None}
-    return claims
 
 
 def notebook_checks(path):
