@@ -155,7 +155,7 @@ def test_preconditioner_scales_with_delta_odds(X, delta):
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda X, y, b: optim.per_example_gradients(X, y[:-1], b), "y must have shape"),
+        (lambda X, y, b: optim.per_example_gradients(X, y[:-1], b), "one response per row of X"),
         (lambda X, y, b: optim.per_example_gradients(X, np.where(y > 0, np.nan, y), b), "NaN"),
         (lambda X, y, b: optim.per_example_gradients(X, y, b[:-1]), "columns"),
         (lambda X, y, b: optim.adagrad_statistic(X, y, b, weights=np.ones(3)), "weights must have shape"),
@@ -173,7 +173,9 @@ def test_preconditioner_scales_with_delta_odds(X, delta):
         (lambda X, y, b: optim.sgd(np.where(X > 1, np.inf, X), y), "NaN or infinite"),
         (lambda X, y, b: optim.sgd(X, y, record_every=0), "record_every must be a positive integer"),
         (lambda X, y, b: optim.sgd(X, y, beta0=b[:-1]), "columns"),
-        (lambda X, y, b: optim.adagrad(X, y[:-2]), "y must have shape"),
+        (lambda X, y, b: optim.adagrad(X, y[:-2]), "one response per row of X"),
+        (lambda X, y, b: optim.adagrad(X, 2 * y - 1), "labels y in {0, 1}"),
+        (lambda X, y, b: optim.sgd(X, -y - 1, family="poisson"), "counts y >= 0"),
         (lambda X, y, b: optim.adagrad(X, y, eps=0.0), "eps must be finite and > 0"),
         (lambda X, y, b: optim.dropout_sgd_preconditioned(X, y, 1.5), "0 < delta < 1"),
         (lambda X, y, b: optim.dropout_sgd_preconditioned(X, y, 0.5, refresh=0), "refresh must be"),

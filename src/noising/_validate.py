@@ -68,3 +68,39 @@ def positive_int(value, name):
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value}.")
     return int(value)
+
+
+def labels(y, n, family=None):
+    """Validate responses ``y`` for the ``n`` rows of a design.
+
+    Parameters
+    ----------
+    y : array_like, shape (n,)
+    n : int
+        Number of rows of X.
+    family : Family, optional
+        When given, the responses must lie in the family's support: labels in
+        {0, 1} for ``"logistic"``, counts >= 0 for ``"poisson"``.
+
+    Returns
+    -------
+    ndarray, shape (n,), float
+
+    Raises
+    ------
+    ValueError
+        On a wrong shape, NaN or inf, or a response outside the family's support.
+    """
+    y = np.asarray(y, dtype=float)
+    if y.ndim != 1 or y.shape[0] != n:
+        raise ValueError(
+            f"y must be a 1-D array with one response per row of X ({n}), got shape {y.shape}; "
+            "pass y.ravel() if it is a column vector."
+        )
+    finite(y, "y")
+    name = getattr(family, "name", None)
+    if name == "logistic" and not np.all((y == 0) | (y == 1)):
+        raise ValueError("logistic regression needs labels y in {0, 1}; recode e.g. y = (y > 0).astype(float).")
+    if name == "poisson" and np.any(y < 0):
+        raise ValueError("Poisson regression needs counts y >= 0.")
+    return y

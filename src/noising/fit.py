@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
-from ._validate import as_design, finite, positive_int
+from ._validate import as_design, finite, labels, positive_int
 from .families import get_family
 from .noise import Dropout, Gaussian, check_noise
 
@@ -107,21 +107,6 @@ def _check_beta(beta, d, name="beta"):
         raise ValueError(f"{name} must have shape ({d},) to match the design's {d} columns, got shape {beta.shape}.")
     finite(beta, name)
     return beta
-
-
-def _check_y(y, n, family):
-    y = np.asarray(y, dtype=float)
-    if y.ndim != 1 or y.shape[0] != n:
-        raise ValueError(
-            f"y must be a 1-D array with one response per row of X ({n}), got shape {y.shape}; "
-            "pass y.ravel() if it is a column vector."
-        )
-    finite(y, "y")
-    if family.name == "logistic" and not np.all((y == 0) | (y == 1)):
-        raise ValueError("logistic regression needs labels y in {0, 1}; recode e.g. y = (y > 0).astype(float).")
-    if family.name == "poisson" and np.any(y < 0):
-        raise ValueError("Poisson regression needs counts y >= 0.")
-    return y
 
 
 # ----------------------------------------------------------------------------- penalties
@@ -419,7 +404,7 @@ def nll(X, y, beta, family="logistic"):
     """
     X, beta = as_design(X, beta)
     fam = get_family(family)
-    y = _check_y(y, X.shape[0], fam)
+    y = labels(y, X.shape[0], fam)
     z = X @ beta
     return float(np.sum(fam.A(z) - y * z)), X.T @ (fam.A1(z) - y)
 
@@ -516,7 +501,7 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
         raise ValueError(f"X must be a non-empty 2-D design (n, d), got shape {X.shape}.")
     finite(X, "X")
     n, d = X.shape
-    y = _check_y(y, n, fam)
+    y = labels(y, n, fam)
     beta0 = np.zeros(d) if beta0 is None else _check_beta(beta0, d, "beta0")
     if penalty is not None and not callable(getattr(penalty, "value_and_grad", None)):
         raise ValueError(
@@ -624,7 +609,7 @@ def dropout_sgd(
         raise ValueError(f"X must be a non-empty 2-D design (n, d), got shape {X.shape}.")
     finite(X, "X")
     n, d = X.shape
-    y = _check_y(y, n, fam)
+    y = labels(y, n, fam)
     delta = _delta(delta)
     lr = _positive(lr, "lr")
     epochs = positive_int(epochs, "epochs")
@@ -722,7 +707,7 @@ def score_covariance(X, y, beta, family="logistic"):
     """
     X, beta = as_design(X, beta)
     fam = get_family(family)
-    y = _check_y(y, X.shape[0], fam)
+    y = labels(y, X.shape[0], fam)
     r = y - fam.A1(X @ beta)
     return X.T @ ((r * r)[:, None] * X) / X.shape[0]
 
@@ -748,5 +733,5 @@ def accuracy(X, y, beta):
         Fraction of correct predictions.
     """
     X, beta = as_design(X, beta)
-    y = _check_y(y, X.shape[0], get_family("logistic"))
+    y = labels(y, X.shape[0], get_family("logistic"))
     return float(np.mean((X @ beta > 0) == (y == 1)))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_design, finite, positive_int
+from ._validate import as_design, finite, labels, positive_int
 from .families import get_family
 
 __all__ = [
@@ -53,16 +53,6 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- checks
-def _labels(y, n):
-    y = finite(np.asarray(y, dtype=float), "y")
-    if y.shape != (n,):
-        raise ValueError(
-            f"y must have shape ({n},) to match the {n} rows of X, got shape {y.shape}; "
-            "pass one label per example as a flat array."
-        )
-    return y
-
-
 def _design(X):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.size == 0:
@@ -125,8 +115,8 @@ def per_example_gradients(X, y, beta, family="logistic"):
     ndarray, shape (n, d)
     """
     X, beta = as_design(X, beta)
-    y = _labels(y, X.shape[0])
     fam = get_family(family)
+    y = labels(y, X.shape[0], fam)
     return (fam.A1(X @ beta) - y)[:, None] * X
 
 
@@ -263,8 +253,8 @@ def _run(X, y, divisor, *, eta, steps, beta0, family, seed, record_every, method
     """
     X = _design(X)
     n, d = X.shape
-    y = _labels(y, n)
     fam = get_family(family)
+    y = labels(y, n, fam)
     eta = _positive_float(eta, "eta")
     decay = _positive_float(decay, "decay", allow_zero=True)
     steps = positive_int(steps, "steps")
