@@ -58,7 +58,7 @@ lock:
 # screenshots in _build/screenshots. Skips with the reason when Chromium is missing
 # (fails instead under CI=true); `make browser-deps` installs it on Debian/Ubuntu as root.
 check-site: $(STAMP)
-	SITE_DIR=$(SITE_DIR) $(BIN)/python -m pytest -p no:xdist -rs \
+	SITE_DIR=$(SITE_DIR) $(BIN)/python -m pytest -n 0 -rs \
 	  tests/browser/site_check_selftest.py tests/browser/site_check.py
 
 browser-deps:

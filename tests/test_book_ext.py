@@ -32,6 +32,8 @@ def test_every_configured_macro_reaches_the_latex_preamble():
     pdf_support.add_preamble(None, conf)
     for name in macros:
         assert f"\\providecommand{{\\{name}}}" in conf.latex_elements["preamble"]
+    # the contents page is not named after the first part
+    assert "\\renewcommand{\\contentsname}{Contents}" in conf.latex_elements["preamble"]
 
 
 def test_latex_escape_handles_every_special_character():

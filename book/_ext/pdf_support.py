@@ -116,6 +116,9 @@ def add_preamble(app, config):
         r"\AtBeginDocument{\let\bookLaTeX\LaTeX\renewcommand{\LaTeX}{\ensuremath{\text{\bookLaTeX}}}"
         r"\let\bookTeX\TeX\renewcommand{\TeX}{\ensuremath{\text{\bookTeX}}}}",
         macro_preamble(macros),
+        "% Sphinx names the table of contents after the first toctree's caption (the",
+        "% part 'Getting started'); the PDF's contents page is called Contents",
+        r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
         "% --- Unicode characters of the prose that pdflatex has no glyph for",
         unicode_preamble(),
     ])
