@@ -253,6 +253,33 @@ def test_radius_root_test():
         assert not min(est) == pytest.approx(2 * math.pi, rel=0.1)
 
 
+def test_root_test_radius_matches_the_inline_root_test_and_known_series():
+    coef = taylor.taylor_coefficients(300, 0.5)
+    est = [float(abs(n * c) ** (-mpmath.mpf(1) / n)) for n, c in enumerate(coef) if n > 250 and c != 0]
+    assert taylor.root_test_radius(coef, 251) == pytest.approx(min(est), rel=1e-12)
+    # sum (t/r)^n has radius r; the estimate 1/max n^(1/n)/r approaches it from below
+    r = 2.5
+    geometric = [r ** -n for n in range(400)]
+    assert taylor.root_test_radius(geometric, 399) == pytest.approx(r / 399 ** (1 / 399), rel=1e-12)
+    assert taylor.root_test_radius(geometric, 10) < taylor.root_test_radius(geometric, 300) < r
+    # zero coefficients (odd orders of sigma at 0) are skipped
+    assert taylor.root_test_radius([0.0, 0.0, 1.0, 0.0], 1) == pytest.approx(0.5 ** 0.5)
+
+
+@pytest.mark.parametrize(
+    "coef, n_min, match",
+    [
+        ([1.0, 0.0, 0.0], 1, "no non-zero coefficient"),
+        ([1.0, 2.0], 5, "no non-zero coefficient"),
+        ([1.0, float("nan")], 1, "must be finite"),
+        ([1.0, 2.0], 0, "n_min"),
+    ],
+)
+def test_root_test_radius_bad_input(coef, n_min, match):
+    with pytest.raises(ValueError, match=match):
+        taylor.root_test_radius(coef, n_min)
+
+
 @pytest.mark.parametrize("bad", [np.nan, [0.0, np.inf]])
 def test_radius_bad_input(bad):
     with pytest.raises(ValueError, match="NaN"):

@@ -14,6 +14,8 @@ data
     Simulated designs and offline real data for the experiments.
 fit
     Penalised GLM fits (L-BFGS) and dropout training by SGD.
+summary
+    Means and Student-t intervals over repeated experiments.
 semisup
     The semi-supervised dropout penalty :math:`R_*` and its fit.
 taylor
@@ -21,7 +23,7 @@ taylor
 style
     The book's figure style (imports matplotlib only when used).
 """
-from . import data, families, fit, noise, optim, regularizer, semisup, style, taylor
+from . import data, families, fit, noise, optim, regularizer, semisup, style, summary, taylor
 from .families import get_family, sigmoid, softplus
 from .noise import Dropout, Gaussian
 
@@ -39,6 +41,7 @@ __all__ = [
     "sigmoid",
     "softplus",
     "style",
+    "summary",
     "taylor",
 ]
 __version__ = "0.1.0"

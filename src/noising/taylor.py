@@ -64,6 +64,7 @@ __all__ = [
     "partial_sum",
     "partial_sums",
     "radius",
+    "root_test_radius",
     "lse_line_coefficients",
     "lse_line_radius",
 ]
@@ -359,6 +360,51 @@ def radius(z0):
     return float(r) if r.ndim == 0 else r
 
 
+def root_test_radius(coef, n_min=1):
+    """Root-test (Cauchy-Hadamard) estimate of a radius of convergence from coefficients.
+
+    The radius of :math:`\\sum_n a_n t^n` is :math:`1/\\limsup_n |a_n|^{1/n}`, and also
+    :math:`1/\\limsup_n |n\\,a_n|^{1/n}` (the derivative series has the same radius,
+    and :math:`n^{1/n}\\to1`). With finitely many coefficients the estimate is
+    :math:`1/\\max_{n\\ge n_{\\min}} |n\\,a_n|^{1/n}` over the non-zero ones; it
+    tends to the radius as :math:`n_{\\min}` and the number of coefficients grow.
+
+    Parameters
+    ----------
+    coef : sequence of float or mpmath.mpf
+        Coefficients :math:`a_0, a_1, \\dots` (e.g. from :func:`taylor_coefficients` or
+        :func:`lse_line_coefficients`); mpmath numbers avoid underflow at high order.
+    n_min : int, optional
+        Smallest order used, ``n_min >= 1``; default 1.
+
+    Returns
+    -------
+    float
+        The estimate :math:`1/\\max_{n\\ge n_{\\min},\\,a_n\\ne0} |n\\,a_n|^{1/n}`.
+
+    Raises
+    ------
+    ValueError
+        If ``n_min`` is not an integer ``>= 1``, a coefficient is NaN or infinite, or
+        no coefficient of order ``>= n_min`` is non-zero (compute more coefficients or
+        lower ``n_min``).
+    """
+    n_min = _order(n_min, "n_min", 1)
+    terms = []
+    for n, c in enumerate(coef):
+        c = mpmath.mpf(c)
+        if not mpmath.isfinite(c):
+            raise ValueError(f"coefficient a_{n} is {c}; coefficients must be finite.")
+        if n >= n_min and c != 0:
+            terms.append(abs(n * c) ** (mpmath.mpf(1) / n))
+    if not terms:
+        raise ValueError(
+            f"no non-zero coefficient of order >= n_min = {n_min}; "
+            "compute more coefficients or lower n_min."
+        )
+    return float(1 / max(terms))
+
+
 def _dropout_deviation_sums(W, delta):
     """Every mask's deviation ``x~beta - x beta`` and probability, by doubling.
 
@@ -385,7 +431,7 @@ def central_moments(X, beta, noise, order, *, absolute=False):
       with :math:`x_{ij}\\beta_j\\ne0` (a dropped feature moves :math:`\\tilde x_i\\beta` by
       :math:`-x_{ij}\\beta_j`, a kept one by :math:`x_{ij}\\beta_j\\,\\delta/(1-\\delta)`). In
       particular :math:`\\mathbb{E}[(\\tilde x_i\\beta - x_i\\beta)^2] = \\frac{\\delta}{1-\\delta}\\sum_j x_{ij}^2\\beta_j^2`,
-      which corrects the paper's eqs. (8)-(9);
+      which corrects the paper's eq. (8) and the display after it;
     * Gaussian noise: :math:`\\tilde x_i\\beta - x_i\\beta \\sim N(0, s^2)` with
       :math:`s = \\sigma\\lVert\\beta\\rVert_2`, so the moments are :math:`s^m (m-1)!!` for
       even :math:`m` and 0 for odd :math:`m`.
