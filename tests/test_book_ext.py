@@ -41,6 +41,34 @@ def test_latex_escape_handles_every_special_character():
     assert pdf_support._latex_escape("{a}_b%$#~^\\") == (
         "\\{a\\}\\_b\\%\\$\\#\\textasciitilde{}\\^{}\\textbackslash{}")
 
+def test_pdf_numbers_chapters_only_in_the_parts_the_html_numbers():
+    from docutils import nodes
+    from sphinx import addnodes
+
+    doc = nodes.document("", "")
+    top = nodes.section()
+    top += nodes.title("", "Intro")
+    doc += top
+    inner = nodes.section()
+    top += inner
+    for caption, numbered in (("Getting started", 0), ("Wager", 999), ("Reference", 0)):
+        toc = addnodes.toctree(caption=caption, numbered=numbered)
+        holder = nodes.compound()
+        holder += toc
+        inner += holder
+    pdf_support._lift_toctrees(doc)
+    latex = [n.astext() for n in top.children if isinstance(n, nodes.raw)]
+    assert latex == [
+        "\\part{Getting started}\n", "\\setcounter{secnumdepth}{-1}\n",
+        "\\part{Wager}\n", "\\setcounter{secnumdepth}{2}\n",
+        "\\part{Reference}\n", "\\setcounter{secnumdepth}{-1}\n",
+    ]
+    # the front matter before the first part is unnumbered too
+    conf = SimpleNamespace(mathjax3_config={}, latex_elements={})
+    pdf_support.add_preamble(None, conf)
+    assert "\\AtBeginDocument{\\setcounter{secnumdepth}{-1}}" in conf.latex_elements["preamble"]
+
+
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_sources_use_only_characters_pdflatex_can_typeset(path):

@@ -12,7 +12,8 @@
   chapter as a *section* of that section. Before the LaTeX builder inlines the
   chapters, the table-of-contents nodes of the root page are moved to its top level
   and each part's caption becomes a ``\\part``: the PDF then has the HTML's parts and
-  chapters.
+  chapters, numbered only in the parts the HTML numbers, so that chapter, equation
+  and theorem numbers agree between the PDF and the site.
 """
 from __future__ import annotations
 
@@ -119,6 +120,8 @@ def add_preamble(app, config):
         "% Sphinx names the table of contents after the first toctree's caption (the",
         "% part 'Getting started'); the PDF's contents page is called Contents",
         r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+        "% the front matter is unnumbered, as in the HTML (see _numbering)",
+        r"\AtBeginDocument{\setcounter{secnumdepth}{-1}}",
         "% --- Unicode characters of the prose that pdflatex has no glyph for",
         unicode_preamble(),
     ])
@@ -139,7 +142,19 @@ def _lift_toctrees(tree):
         caption = toctree.get("caption")
         if caption:
             top += nodes.raw("", f"\\part{{{_latex_escape(caption)}}}\n", format="latex")
+        top += nodes.raw("", _numbering(toctree), format="latex")
         top += holder
+
+
+def _numbering(toctree):
+    """LaTeX that numbers a part's chapters only when the HTML does (``numbered: true``).
+
+    Unnumbered chapters (secnumdepth -1) do not step the chapter counter, so the
+    chapters, equations and theorems of the numbered parts carry the HTML's numbers
+    (chapter 7 is chapter 7 in both) and a citation of "eq. (7.2)" fits both.
+    """
+    depth = 2 if toctree.get("numbered") else -1
+    return f"\\setcounter{{secnumdepth}}{{{depth}}}\n"
 
 
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
