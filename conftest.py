@@ -6,20 +6,14 @@ matter declares ``jupytext:`` to nbval's own collector, and teaches nbval to
 read such a file with ``jupytext.read``. Every code cell then becomes a pytest
 item: a failing ``assert`` in a chapter fails the test suite.
 
-nbval's kernels talk to pytest over Unix sockets (IPC) instead of localhost TCP.
-With TCP, jupyter_client picks five free ports and closes them before the kernel
-binds them; two test workers starting kernels at the same moment can pick the
-same port, and the loser's kernel dies ("Kernel died before replying to
-kernel_info"), failing a whole chapter at random. Socket files in a private
-directory cannot collide.
+nbval's kernels talk to pytest over Unix sockets instead of localhost TCP
+(``book/_ext/ipc_kernels.py`` says why): with TCP, two test workers starting
+kernels at the same moment could kill one of them at random.
 """
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import tempfile
-import uuid
+import sys
+from pathlib import Path
 
 import jupytext
 import nbformat
@@ -27,20 +21,10 @@ import nbval.kernel
 import nbval.plugin
 from jupyter_client.manager import KernelManager
 
-_IPC_DIR = tempfile.mkdtemp(prefix="nbval-ipc-")
-atexit.register(shutil.rmtree, _IPC_DIR, ignore_errors=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "book" / "_ext"))
+from ipc_kernels import ipc_manager  # noqa: E402
 
-
-class _IPCKernelManager(KernelManager):
-    """A KernelManager whose kernels listen on Unix sockets in a private directory."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        kwargs.setdefault("ip", os.path.join(_IPC_DIR, f"kernel-{uuid.uuid4().hex[:12]}"))
-        super().__init__(**kwargs)
-
-
-nbval.kernel.KernelManager = _IPCKernelManager
+nbval.kernel.KernelManager = ipc_manager(KernelManager)
 
 
 class _JupytextAwareNbformat:

@@ -163,10 +163,15 @@ def chapter_sources():
 def execute_notebook(path: Path):
     """Execute one Jupytext notebook in a fresh kernel; return (seconds, executed notebook)."""
     import jupytext
+    from jupyter_client import AsyncKernelManager
     from nbclient import NotebookClient
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from ipc_kernels import ipc_manager  # kernels as in the book build
 
     nb = jupytext.read(path)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            kernel_manager_class=ipc_manager(AsyncKernelManager),
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

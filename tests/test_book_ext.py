@@ -1,6 +1,7 @@
 """The book's small Sphinx extensions (book/_ext) and what the PDF build needs of the sources."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -188,3 +189,36 @@ def test_parse_ledger_rejects_a_mismatched_anchor_and_a_missing_verdict():
         claims_summary.parse_ledger("(claim-w2)=\n### W1 · x\n\n- **Verdict:** holds\n")
     with pytest.raises(ValueError, match="no '- \\*\\*Verdict"):
         claims_summary.parse_ledger("(claim-w1)=\n### W1 · x\n\n- no verdict\n")
+
+
+# --- ipc_kernels: notebook kernels on Unix sockets ------------------------------------
+
+import ipc_kernels  # noqa: E402
+
+
+def test_ipc_manager_gives_each_kernel_its_own_socket_prefix():
+    from jupyter_client import AsyncKernelManager, KernelManager
+
+    for base in (KernelManager, AsyncKernelManager):
+        cls = ipc_kernels.ipc_manager(base)
+        a, b = cls(), cls()
+        assert issubclass(cls, base) and cls.__name__ == f"IPC{base.__name__}"
+        assert a.transport == b.transport == "ipc"
+        assert a.ip != b.ip and os.path.dirname(a.ip) == ipc_kernels._ipc_dir()
+        # an explicit choice still wins
+        assert cls(transport="tcp", ip="127.0.0.1").transport == "tcp"
+
+
+def test_jupyter_cache_executes_with_ipc_kernels(monkeypatch):
+    import jupyter_cache.executors.utils as utils
+
+    seen = {}
+    monkeypatch.setattr(utils, "executenb", lambda nb, **kw: seen.update(kw))
+    ipc_kernels._patch_jupyter_cache()
+    utils.executenb({}, cwd=".")
+    assert seen["kernel_manager_class"].__name__ == "IPCAsyncKernelManager"
+    assert seen["kernel_manager_class"]().transport == "ipc"
+    # patching twice does not wrap twice
+    patched = utils.executenb
+    ipc_kernels._patch_jupyter_cache()
+    assert utils.executenb is patched

@@ -35,6 +35,8 @@ x = 2 + 2
 
 def _run(pytester, last_cell):
     shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
+    (pytester.path / "book" / "_ext").mkdir(parents=True)
+    shutil.copy(ROOT / "book" / "_ext" / "ipc_kernels.py", pytester.path / "book" / "_ext")
     (pytester.path / "chapter.md").write_text(HEADER + last_cell + "\n```\n", encoding="utf-8")
     (pytester.path / "plain.md").write_text("# not a notebook\n", encoding="utf-8")
     return pytester.runpytest_subprocess("--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider")
