@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import functools
 import importlib.metadata
 import json
 import os
@@ -160,18 +161,25 @@ def chapter_sources():
     return out
 
 
+@functools.cache
+def _kernel_manager_class():
+    """The kernel manager of the book build (book/_ext/ipc_kernels.py), made once."""
+    from jupyter_client import AsyncKernelManager
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from ipc_kernels import ipc_manager
+
+    return ipc_manager(AsyncKernelManager)
+
+
 def execute_notebook(path: Path):
     """Execute one Jupytext notebook in a fresh kernel; return (seconds, executed notebook)."""
     import jupytext
-    from jupyter_client import AsyncKernelManager
     from nbclient import NotebookClient
-
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from ipc_kernels import ipc_manager  # kernels as in the book build
 
     nb = jupytext.read(path)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            kernel_manager_class=ipc_manager(AsyncKernelManager),
+                            kernel_manager_class=_kernel_manager_class(),
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
