@@ -150,13 +150,14 @@ _TWO_CLAIMS = """# Claims ledger
 ### W1 · A claim | with a pipe
 
 - **Verdict:** holds
-- **Checked in:** {doc}`../notebooks/01_noising_regularizer`
+- **Checked in:** {numref}`Section %s <check-w1>`
 
 (claim-s2)=
 ### S2 · Another claim
 
 - **Verdict:** fails
-- **Checked in:** {doc}`../notebooks/07_radius`
+- **Correction:** the right statement
+- **Checked in:** {numref}`Section %s <check-s2>`
 """
 
 
@@ -165,7 +166,7 @@ def test_summary_counts_and_rows_come_from_the_entries():
     assert list(claims) == ["W1", "S2"] and claims["S2"]["verdict"] == "fails"
     table = claims_summary.summary_markdown(claims)
     assert "2 claims: 1 holds; 1 fails." in table
-    assert "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {doc}`../notebooks/01_noising_regularizer` |" in table
+    assert "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {numref}`§%s <check-w1>` |" in table
     assert table.count("\n| {ref}") == 2
 
 
@@ -181,14 +182,7 @@ def test_summary_replaces_the_marker_in_the_ledger_only():
 def test_the_ledger_carries_the_marker_and_parses():
     text = (ROOT / "book" / "claims.md").read_text(encoding="utf-8")
     assert any(line.startswith(claims_summary.MARKER) for line in text.splitlines())
-    assert len(claims_summary.parse_ledger(text)) >= 20
-
-
-def test_parse_ledger_rejects_a_mismatched_anchor_and_a_missing_verdict():
-    with pytest.raises(ValueError, match="does not match heading"):
-        claims_summary.parse_ledger("(claim-w2)=\n### W1 · x\n\n- **Verdict:** holds\n")
-    with pytest.raises(ValueError, match="no '- \\*\\*Verdict"):
-        claims_summary.parse_ledger("(claim-w1)=\n### W1 · x\n\n- no verdict\n")
+    assert len(claims_summary.parse_ledger(text)) >= 40
 
 
 # --- ipc_kernels: notebook kernels on Unix sockets ------------------------------------

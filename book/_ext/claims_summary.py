@@ -13,59 +13,16 @@ A line ``% claims-summary`` in the ledger (a MyST comment, invisible if this
 extension is absent) is replaced, when Sphinx reads the page, by a count of the
 verdicts and a table with one row per claim (identifier linked to its entry, title,
 verdict, chapter). The table is generated from the entries, so it cannot drift from
-them. ``parse_ledger`` is the one parser of the ledger; the ledger tests use it too.
+them. The ledger is parsed by :func:`noising.verdicts.parse_ledger`, its one parser.
 """
 from __future__ import annotations
 
 import re
 
+from noising.verdicts import VERDICTS, parse_ledger  # the one parser of the ledger
+
 MARKER = "% claims-summary"
 LEDGER_DOCNAME = "book/claims"
-VERDICTS = ("holds", "holds with a correction", "fails", "not checked yet")
-
-_HEADING = re.compile(r"^\(claim-([ws]\d+)\)=\n### ([WS]\d+) · (.+)$", re.M)
-_VERDICT = re.compile(r"^- \*\*Verdict:\*\* (.+)$", re.M)
-_DOC = re.compile(r"^- \*\*Checked in:\*\*.*\{doc\}`\.\./(notebooks/[^`]+)`", re.M)
-
-
-def parse_ledger(text):
-    """Parse the claims ledger.
-
-    Parameters
-    ----------
-    text : str
-        The MyST source of ``book/claims.md``.
-
-    Returns
-    -------
-    dict
-        ``{claim_id: {"title": str, "verdict": str, "doc": str or None}}`` in the
-        order of the ledger; ``doc`` is the checking chapter's docname
-        (``notebooks/01_noising_regularizer``) or None.
-
-    Raises
-    ------
-    ValueError
-        If an anchor does not match its heading, or an entry has no verdict line.
-    """
-    claims = {}
-    blocks = _HEADING.split(text)
-    # split yields: [preamble, label, id, title, body, label, id, title, body, ...]
-    for i in range(1, len(blocks), 4):
-        label, cid, title, body = blocks[i : i + 4]
-        if label != cid.lower():
-            raise ValueError(f"anchor (claim-{label}) does not match heading {cid}; make them agree")
-        verdict = _VERDICT.search(body)
-        if not verdict:
-            raise ValueError(f"{cid} has no '- **Verdict:** ...' line; add one")
-        doc = _DOC.search(body)
-        claims[cid] = {
-            "title": title.strip(),
-            "verdict": verdict.group(1).strip(),
-            "doc": doc.group(1) if doc else None,
-        }
-    return claims
-
 
 def _cell(text):
     return text.replace("|", "\\|")
@@ -94,7 +51,7 @@ def summary_markdown(claims):
         "| :--- | :--- | :--- | :--- |",
     ]
     for cid, c in claims.items():
-        doc = f"{{doc}}`../{c['doc']}`" if c["doc"] else "—"
+        doc = f"{{numref}}`§%s <{c['check']}>`" if c["check"] else "—"
         lines.append(
             f"| {{ref}}`{cid} <claim-{cid.lower()}>` | {_cell(c['title'])} | {c['verdict']} | {doc} |"
         )
