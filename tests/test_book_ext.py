@@ -138,53 +138,6 @@ def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
     assert executed_notebooks._outputs_from_cache(app, other) is None
 
 
-# --- claims_summary: the verdicts-at-a-glance table of the ledger ---------------------
-
-import claims_summary  # noqa: E402
-
-_TWO_CLAIMS = """# Claims ledger
-
-% claims-summary (replaced)
-
-(claim-w1)=
-### W1 · A claim | with a pipe
-
-- **Verdict:** holds
-- **Checked in:** {numref}`Section %s <check-w1>`
-
-(claim-s2)=
-### S2 · Another claim
-
-- **Verdict:** fails
-- **Correction:** the right statement
-- **Checked in:** {numref}`Section %s <check-s2>`
-"""
-
-
-def test_summary_counts_and_rows_come_from_the_entries():
-    claims = claims_summary.parse_ledger(_TWO_CLAIMS)
-    assert list(claims) == ["W1", "S2"] and claims["S2"]["verdict"] == "fails"
-    table = claims_summary.summary_markdown(claims)
-    assert "2 claims: 1 holds; 1 fails." in table
-    assert "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {numref}`§%s <check-w1>` |" in table
-    assert table.count("\n| {ref}") == 2
-
-
-def test_summary_replaces_the_marker_in_the_ledger_only():
-    source = [_TWO_CLAIMS]
-    claims_summary.insert_summary(None, "book/claims", source)
-    assert "% claims-summary" not in source[0] and "**At a glance.** 2 claims" in source[0]
-    other = [_TWO_CLAIMS]
-    claims_summary.insert_summary(None, "book/intro", other)
-    assert other[0] == _TWO_CLAIMS
-
-
-def test_the_ledger_carries_the_marker_and_parses():
-    text = (ROOT / "book" / "claims.md").read_text(encoding="utf-8")
-    assert any(line.startswith(claims_summary.MARKER) for line in text.splitlines())
-    assert len(claims_summary.parse_ledger(text)) >= 40
-
-
 # --- ipc_kernels: notebook kernels on Unix sockets ------------------------------------
 
 import ipc_kernels  # noqa: E402
