@@ -102,8 +102,8 @@ def sign_consistent_features(X, y):
     in that direction lowers :math:`A(\\tilde x_i\\beta) - y_i\\tilde x_i\\beta` for
     every example and every dropout mask, so the exact dropout objective
     (:func:`dropout_loss`, any ``0 <= delta < 1``) has no minimiser; when no
-    feature is sign-consistent, the objective grows without bound in every
-    direction and has one.
+    feature is sign-consistent and ``0 < delta < 1``, the objective grows without
+    bound in every direction and has one (chapter 7 proves both).
 
     Parameters
     ----------
