@@ -1,0 +1,1 @@
+"""Experiment drivers of individual chapters, kept out of the core modules."""
