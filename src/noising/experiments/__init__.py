@@ -1,0 +1,1 @@
+"""Experiment drivers for the chapters, one module per chapter."""
