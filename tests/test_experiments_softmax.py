@@ -108,3 +108,26 @@ def test_bad_arguments():
         sm.series_terms(X @ B, np.zeros((1, 3)), np.ones(1), 0)
     with pytest.raises(ValueError):
         sm.uniform_radius_bound([1.0])
+
+
+def test_symbolic_quadratic_term_matches_the_numeric_closed_form():
+    import sympy as sp
+
+    for masks in sm.MASKS:
+        expr, s = sm.quadratic_term_symbolic(2, 2, masks=masks)
+        x, Bm = np.array([0.7, -1.3]), np.array([[0.4, -0.9], [1.1, 0.2]])
+        p = np.exp(x @ Bm) / np.exp(x @ Bm).sum()
+        subs = {s["delta"]: sp.Rational(3, 10)}
+        subs |= {sym: val for sym, val in zip(s["x"], x)}
+        subs |= {s["B"][k, j]: Bm[k, j] for k in range(2) for j in range(2)}
+        subs |= {sym: val for sym, val in zip(s["p"], p)}
+        assert float(expr.subs(subs)) == pytest.approx(sm.quadratic_term(x, Bm, 0.3, masks=masks), rel=1e-12)
+    with pytest.raises(ValueError, match="q"):
+        sm.quadratic_term_symbolic(1, 5)
+
+
+def test_markdown_table():
+    text = sm.markdown_table([{"c": 1, "name": "a|b", "r": 0.80429}])
+    assert text.splitlines() == ["| c | name | r |", "|--:|--:|--:|", "| 1 | a\\|b | 0.804 |"]
+    with pytest.raises(ValueError):
+        sm.markdown_table([])

@@ -324,3 +324,92 @@ def uniform_radius_bound(v):
         raise ValueError(f"v must be a finite 1-D array with at least 2 entries, got shape {v.shape}")
     spread = float(np.ptp(v))
     return math.inf if spread == 0 else math.pi / spread
+
+
+def quadratic_term_symbolic(d, q, masks="per-class"):
+    """The degree-2 term :math:`\\tfrac12\\mathbb E[v^\\top Hv]` in SymPy, summed over every mask.
+
+    An independent check of :func:`quadratic_term`: no moment formula is used, only
+    the enumeration of the ``2**(d q)`` (per-class) or ``2**d`` (shared) masks with
+    symbolic features, weights, dropout probability and class probabilities.
+
+    Parameters
+    ----------
+    d, q : int
+        Features (``1..4``) and classes (``2..4``).
+    masks : {"per-class", "shared"}
+
+    Returns
+    -------
+    expr : sympy.Expr
+        The simplified expectation.
+    symbols : dict
+        ``{"x": (x1, ...), "B": Matrix(d, q), "delta": delta, "p": (p1, ...)}``;
+        :math:`H = \\operatorname{diag}(p) - pp^\\top` with the ``p`` free symbols.
+    """
+    import sympy as sp
+
+    if masks not in MASKS:
+        raise ValueError(f"masks must be one of {MASKS}, got {masks!r}")
+    for name, value, low, high in (("d", d, 1, 4), ("q", q, 2, 4)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        if not low <= value <= high:
+            raise ValueError(f"{name} must lie in [{low}, {high}], got {value}")
+    x = sp.symbols(f"x1:{d + 1}", real=True)
+    B = sp.Matrix(d, q, lambda k, j: sp.Symbol(f"b{k + 1}{j + 1}", real=True))
+    delta = sp.Symbol("delta", positive=True)
+    p = sp.symbols(f"p1:{q + 1}", positive=True)
+    H = sp.diag(*p) - sp.Matrix(p) * sp.Matrix(p).T
+    per_class = masks == "per-class"
+    n_bits = d * q if per_class else d
+    # With r = delta / (1 - delta): a kept entry has xi - 1 = r, a dropped one -1, and
+    # P(mask) = r**dropped / (1 + r)**n_bits, so the sum is a polynomial over (1 + r)**n_bits.
+    r = sp.Symbol("r", positive=True)
+    gens = (*x, *B, *p, r)
+    total = sp.Poly(0, *gens)
+    for keep in itertools.product((0, 1), repeat=n_bits):
+        dev = [r if k else -1 for k in keep]
+        v = [
+            sp.Poly(sum(x[k] * B[k, j] * dev[j * d + k if per_class else k] for k in range(d)), *gens)
+            for j in range(q)
+        ]
+        quad = sum((v[j] * v[l] * sp.Poly(H[j, l], *gens) for j in range(q) for l in range(q)), sp.Poly(0, *gens))
+        total += quad * sp.Poly(r ** (n_bits - sum(keep)), *gens)
+    quotient, remainder = sp.div(total, sp.Poly((1 + r) ** n_bits, *gens))
+    if not remainder.is_zero:  # pragma: no cover - the expectation is polynomial in r
+        raise ArithmeticError("the enumeration did not reduce to a polynomial in r")
+    expr = sp.factor(quotient.as_expr() / 2).subs(r, delta / (1 - delta))
+    return sp.factor(expr), {"x": x, "B": B, "delta": delta, "p": p}
+
+
+def markdown_table(records, fmt="{:.3g}"):
+    """A Markdown table of ``records`` (dicts with the same keys, in order) for display.
+
+    Strings and integers are shown as they are, other numbers with ``fmt``; column
+    names are the keys (``|`` is escaped).
+
+    Examples
+    --------
+    >>> print(markdown_table([{"c": 1, "radius": 0.80429}]))
+    | c | radius |
+    |--:|--:|
+    | 1 | 0.804 |
+    """
+    records = list(records)
+    if not records:
+        raise ValueError("records is empty; a table needs at least one row")
+    keys = list(records[0])
+    if any(list(r) != keys for r in records):
+        raise ValueError("every record must have the same keys, in the same order")
+
+    def cell(value):
+        if isinstance(value, str):
+            return value.replace("|", "\\|")
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            return str(value)
+        return fmt.format(float(value))
+
+    lines = ["| " + " | ".join(cell(k) for k in keys) + " |", "|" + "|".join("--:" for _ in keys) + "|"]
+    lines += ["| " + " | ".join(cell(r[k]) for k in keys) + " |" for r in records]
+    return "\n".join(lines)
