@@ -1,1 +1,1 @@
-"""Experiment drivers of individual chapters, kept out of the core modules."""
+"""Experiment drivers of the book's chapters: each module reproduces one chapter's experiments."""
