@@ -1,0 +1,1 @@
+"""Drivers and helpers that chapters use for their experiments and displays."""
