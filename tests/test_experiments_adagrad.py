@@ -156,3 +156,18 @@ def test_tune_and_best_of_read_the_tuning_scores():
     best = ex.best_of(study, chosen, ["a", "b"])
     other = "b" if best == "a" else "a"
     assert study[best].worse[:, chosen[best], -1].mean() <= study[other].worse[:, chosen[other], -1].mean()
+
+
+def test_markdown_table_formats_and_blanks():
+    text = ex.markdown_table(
+        {"SGD": {"h": 5.623, "d": None, "m": 0.1234}, "x": {"h": "n/a", "m": -0.5}},
+        ["h", "d", "m"],
+        formats={"m": "+.2f"},
+        index="method",
+    )
+    assert text.splitlines() == [
+        "| method | h | d | m |",
+        "|:--|--:|--:|--:|",
+        "| SGD | 5.62 |  | +0.12 |",
+        "| x | n/a |  | -0.50 |",
+    ]

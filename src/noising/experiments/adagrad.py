@@ -55,6 +55,7 @@ __all__ = [
     "tune",
     "best_of",
     "paired_interval",
+    "markdown_table",
 ]
 
 #: The three updates compared, by the name :func:`run_batch` takes.
@@ -283,7 +284,8 @@ def weight_errors(paths, beta_hat, coordinates):
         raise ValueError(f"beta_hat must have shape ({paths.shape[-1]},), got {beta_hat.shape}.")
     if idx.ndim != 1 or idx.size == 0:
         raise ValueError("coordinates must name at least one weight.")
-    err = np.abs(paths[..., idx] - beta_hat[idx]).mean(axis=-1)
+    with np.errstate(all="ignore"):
+        err = np.abs(paths[..., idx] - beta_hat[idx]).mean(axis=-1)
     return np.where(np.isnan(err), np.inf, err)
 
 
@@ -525,3 +527,45 @@ def paired_interval(better, worse, level=0.95):
     if better.shape != worse.shape or better.ndim != 1:
         raise ValueError("better and worse must be 1-D arrays of the same length (one per training set).")
     return t_interval(worse - better, level=level)
+
+
+def markdown_table(rows, columns, formats=None, index="", digits=3):
+    """A Markdown table of labelled rows, for display with ``IPython.display.Markdown``.
+
+    Parameters
+    ----------
+    rows : dict
+        ``{row label: {column: value}}``; a missing or None value is left blank.
+    columns : sequence of str
+        The columns, in order.
+    formats : dict, optional
+        ``{column: format spec}`` (e.g. ``"+.3f"``); other numbers use ``.{digits}g``
+        and strings are written as they are.
+    index : str, optional
+        Header of the label column.
+    digits : int, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(markdown_table({"a": {"x": 0.5}}, ["x"], index="row"))
+    | row | x |
+    |:--|--:|
+    | a | 0.5 |
+    """
+    formats = dict(formats or {})
+
+    def cell(col, v):
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return v
+        return format(float(v), formats.get(col, f".{digits}g"))
+
+    lines = ["| " + " | ".join([index, *columns]) + " |", "|:--|" + "--:|" * len(columns)]
+    for label, values in rows.items():
+        lines.append("| " + " | ".join([str(label), *(cell(c, values.get(c)) for c in columns)]) + " |")
+    return "\n".join(lines)
