@@ -1,0 +1,571 @@
+"""Rare features and adaptive step sizes: the experiment of the chapter "Dropout and AdaGrad".
+
+Wager et al. (2013, Section 4; the review's "Relation to AdaGrad") write SGD, AdaGrad
+and dropout-penalised SGD as one update,
+
+.. math::
+
+    \\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t A_t^{-1} g_t ,
+
+with :math:`A_t = I` (SGD), :math:`A_t = \\diag(\\sum_{s\\le t} g_s g_s^\\top)^{1/2}`
+(AdaGrad, Duchi et al., 2011) or :math:`A_t = \\frac{\\delta}{1-\\delta}
+\\diag(X^\\top V(\\hat\\beta_t) X)` (dropout; ``eq-dropout-step`` in the book), and claim
+that the adaptive choices solve the trouble plain SGD has with rare but discriminative
+features. This module runs that comparison:
+
+* :func:`run_batch` runs one method for a whole grid of step sizes at once, on the
+  same sequence of examples (vectorised over the grid, so fine grids stay cheap); it
+  reproduces :func:`noising.optim.sgd`, :func:`noising.optim.adagrad` and
+  :func:`noising.optim.dropout_sgd_preconditioned` step for step;
+* :func:`weight_errors` and :func:`excess_loss` measure a path against a training
+  set's maximum-likelihood estimate;
+* :func:`run_study` does both for several methods and training sets;
+* :func:`log_grid`, :func:`choose` and :func:`is_interior` tune a step size on a log
+  grid and check that the chosen value is not on the grid's edge.
+
+The step size of every method is one positive number :math:`h` multiplying a schedule
+:math:`t^{-\\text{decay}}`: :math:`\\eta_t = h\\,t^{-\\text{decay}}` for SGD and AdaGrad,
+and for the dropout update :math:`\\eta_t = t^{-\\text{decay}}` with
+:math:`h = (1-\\delta)/\\delta`, the odds that act as its learning rate
+(:func:`delta_from_step` converts back).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..families import get_family
+from ..summary import t_interval
+
+__all__ = [
+    "METHODS",
+    "BatchResult",
+    "StudyResult",
+    "delta_from_step",
+    "run_batch",
+    "weight_errors",
+    "excess_loss",
+    "run_study",
+    "log_grid",
+    "choose",
+    "is_interior",
+    "tune",
+    "best_of",
+    "paired_interval",
+    "markdown_table",
+]
+
+#: The three updates compared, by the name :func:`run_batch` takes.
+METHODS = ("sgd", "adagrad", "dropout")
+
+
+# ----------------------------------------------------------------------------- checks
+def _positive(value, name, *, allow_zero=False):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not (math.isfinite(value) and ok):
+        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value}.")
+    return value
+
+
+def _count(value, name):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}.")
+    return int(value)
+
+
+def _step_sizes(step_sizes):
+    h = np.atleast_1d(np.asarray(step_sizes, dtype=float))
+    if h.ndim != 1 or h.size == 0 or not np.all(np.isfinite(h)) or np.any(h <= 0):
+        raise ValueError("step_sizes must be a non-empty 1-D array of finite positive numbers.")
+    return h
+
+
+def _data(X, y):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (n, d), got shape {X.shape}.")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X, got {y.shape}.")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
+        raise ValueError("X and y must be finite.")
+    return X, y
+
+
+def delta_from_step(h):
+    """Dropout probability whose odds :math:`(1-\\delta)/\\delta` equal the step size ``h``.
+
+    Parameters
+    ----------
+    h : float or array_like
+        Step size(s) of the dropout update, > 0.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\\delta = 1/(1+h)`, in (0, 1).
+
+    Examples
+    --------
+    >>> delta_from_step(1.0)
+    0.5
+    """
+    scalar = np.ndim(h) == 0
+    out = 1.0 / (1.0 + _step_sizes(h))
+    return float(out[0]) if scalar else out
+
+
+# ------------------------------------------------------------------------ the runs
+@dataclass(frozen=True)
+class BatchResult:
+    """Output of :func:`run_batch`.
+
+    Attributes
+    ----------
+    paths : ndarray, shape (k, r, d)
+        Iterates of each of the ``k`` step sizes, recorded ``r`` times (the first
+        record is the start). A run that diverged holds NaN from then on.
+    marks : ndarray, shape (r,)
+        Number of updates done at each record.
+    step_sizes : ndarray, shape (k,)
+    method : str
+    decay : float
+    """
+
+    paths: np.ndarray
+    marks: np.ndarray
+    step_sizes: np.ndarray
+    method: str
+    decay: float
+
+    @property
+    def diverged(self):
+        """Boolean array (k,): the run ended with non-finite weights."""
+        return ~np.all(np.isfinite(self.paths[:, -1]), axis=-1)
+
+
+def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record_every=10, refresh=1,
+              eps=1e-8, family="logistic"):
+    """Run one update rule for several step sizes at once, on one sequence of examples.
+
+    The update is :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t A_t^{-1} g_t` from
+    :math:`\\hat\\beta_0 = 0`, with one example per step, visited in random order and
+    reshuffled after each pass exactly as in :mod:`noising.optim` (so for a single step
+    size the path equals that of :func:`noising.optim.sgd`, :func:`noising.optim.adagrad`
+    or :func:`noising.optim.dropout_sgd_preconditioned` with the same ``seed``):
+
+    ``"sgd"``
+        :math:`A_t = I`, :math:`\\eta_t = h\\,t^{-\\text{decay}}`.
+    ``"adagrad"``
+        :math:`A_t = \\diag(\\sum_{s\\le t} g_s\\odot g_s)^{1/2} + \\epsilon`,
+        :math:`\\eta_t = h\\,t^{-\\text{decay}}` (Duchi et al., 2011, with ``decay = 0``).
+    ``"dropout"``
+        :math:`A_t = \\frac{\\delta}{1-\\delta}\\diag(X^\\top V(\\hat\\beta_t)X) + \\epsilon`
+        over the whole design, with :math:`\\delta = 1/(1+h)` (so the odds
+        :math:`(1-\\delta)/\\delta = h` are the step size) and
+        :math:`\\eta_t = t^{-\\text{decay}}`; ``decay = 0`` is the paper's update.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+    method : {"sgd", "adagrad", "dropout"}
+    step_sizes : array_like, shape (k,)
+        The step sizes :math:`h > 0`, run side by side.
+    decay : float, optional
+        Exponent of the schedule :math:`t^{-\\text{decay}}` (>= 0; 0 is constant).
+    steps : int, optional
+        Number of single-example updates.
+    seed : int, optional
+        Seed of the order in which examples are visited (shared by all step sizes).
+    record_every : int, optional
+        Record the iterates every this many updates (and after the last one).
+    refresh : int, optional
+        The dropout update recomputes :math:`A_t` every ``refresh`` updates (1: every
+        update, as in the paper); ignored by the other methods.
+    eps : float, optional
+        Added to the divisor of AdaGrad and the dropout update (> 0).
+    family : {"logistic", "linear", "poisson"}, optional
+        The GLM whose loss :math:`-y\\,x\\beta + A(x\\beta)` is minimised.
+
+    Returns
+    -------
+    BatchResult
+        A run whose weights become non-finite is not an error: its path holds NaN
+        from then on and :attr:`BatchResult.diverged` flags it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method or invalid arguments.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
+    X, y = _data(X, y)
+    h = _step_sizes(step_sizes)
+    decay = _positive(decay, "decay", allow_zero=True)
+    steps = _count(steps, "steps")
+    record_every = _count(record_every, "record_every")
+    refresh = _count(refresh, "refresh")
+    eps = _positive(eps, "eps")
+    fam = get_family(family)
+    n, d = X.shape
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(n) for _ in range(-(-steps // n))])[:steps]
+    # diag(X^T V X) sums over rows; identical rows (a binary design has few distinct
+    # ones) are summed once, weighted by their count
+    rows, counts = np.unique(X, axis=0, return_counts=True)
+    rows2 = rows * rows
+    odds_inv = 1.0 / h  # delta / (1 - delta) of the dropout update
+    B = np.zeros((h.size, d))
+    acc = np.zeros_like(B)
+    divisor = np.ones_like(B)
+    paths, marks = [B.copy()], [0]
+    with np.errstate(all="ignore"):
+        for t, i in enumerate(order, start=1):
+            x = X[i]
+            G = (fam.A1(B @ x) - y[i])[:, None] * x
+            if method == "adagrad":
+                acc += G * G
+                divisor = np.sqrt(acc) + eps
+                rate = h * t ** (-decay)
+            elif method == "dropout":
+                if (t - 1) % refresh == 0:
+                    curvature = counts[:, None] * fam.A2(rows @ B.T)
+                    divisor = odds_inv[:, None] * (curvature.T @ rows2) + eps
+                rate = np.full(h.size, t ** (-decay))
+            else:
+                rate = h * t ** (-decay)
+            B = B - rate[:, None] * G / divisor
+            bad = ~np.all(np.isfinite(B), axis=1)
+            if bad.any():
+                B[bad] = np.nan
+            if t % record_every == 0 or t == steps:
+                paths.append(B.copy())
+                marks.append(t)
+    return BatchResult(np.stack(paths, axis=1), np.array(marks), h, method, decay)
+
+
+def weight_errors(paths, beta_hat, coordinates):
+    """Mean absolute error of a group of weights along paths.
+
+    Parameters
+    ----------
+    paths : array_like, shape (..., d)
+        Iterates (e.g. :attr:`BatchResult.paths`).
+    beta_hat : array_like, shape (d,)
+        The target, e.g. the training set's maximum-likelihood estimate.
+    coordinates : sequence of int
+        The weights in the group (e.g. the rare features).
+
+    Returns
+    -------
+    ndarray, shape (...)
+        :math:`\\frac{1}{|J|}\\sum_{j\\in J}|\\beta_j - \\hat\\beta_j|`; NaN for a
+        diverged iterate is returned as ``inf``.
+
+    Examples
+    --------
+    >>> float(weight_errors([[1.0, 3.0, 0.0]], [0.0, 1.0, 0.0], [0, 1])[0])
+    1.5
+    """
+    paths = np.asarray(paths, dtype=float)
+    beta_hat = np.asarray(beta_hat, dtype=float)
+    idx = np.asarray(coordinates, dtype=int)
+    if beta_hat.shape != (paths.shape[-1],):
+        raise ValueError(f"beta_hat must have shape ({paths.shape[-1]},), got {beta_hat.shape}.")
+    if idx.ndim != 1 or idx.size == 0:
+        raise ValueError("coordinates must name at least one weight.")
+    with np.errstate(all="ignore"):
+        err = np.abs(paths[..., idx] - beta_hat[idx]).mean(axis=-1)
+    return np.where(np.isnan(err), np.inf, err)
+
+
+def excess_loss(X, y, paths, beta_hat, family="logistic"):
+    """Mean training loss along paths minus its value at ``beta_hat``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+    paths : array_like, shape (..., d)
+    beta_hat : array_like, shape (d,)
+        Usually the maximum-likelihood estimate, so the result is >= 0.
+    family : {"logistic", "linear", "poisson"}, optional
+
+    Returns
+    -------
+    ndarray, shape (...)
+        :math:`\\frac1n\\sum_i[A(x_i\\beta)-y_ix_i\\beta] - (\\text{same at }\\hat\\beta)`;
+        ``inf`` for diverged iterates.
+    """
+    X, y = _data(X, y)
+    fam = get_family(family)
+    paths = np.asarray(paths, dtype=float)
+    # the loss is a sum over examples: identical (x, y) pairs are summed once
+    pairs, counts = np.unique(np.column_stack([X, y]), axis=0, return_counts=True)
+    Xu, yu, weights = pairs[:, :-1], pairs[:, -1], counts / counts.sum()
+
+    def loss(b):
+        with np.errstate(all="ignore"):
+            Z = np.asarray(b, dtype=float) @ Xu.T
+            return (fam.A(Z) - yu * Z) @ weights
+
+    out = loss(paths) - loss(np.asarray(beta_hat, dtype=float))
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Errors of one configuration (method, schedule, grid) over training sets.
+
+    Attributes
+    ----------
+    method : str
+    decay : float
+    grid : ndarray, shape (k,)
+        Step sizes.
+    marks : ndarray, shape (r,)
+        Updates done at each record.
+    rare, common, excess : ndarray, shape (s, k, r)
+        Mean absolute error of the rare and of the common weights, and excess
+        training loss, for each training set, step size and record.
+    """
+
+    method: str
+    decay: float
+    grid: np.ndarray
+    marks: np.ndarray
+    rare: np.ndarray
+    common: np.ndarray
+    excess: np.ndarray
+
+    @property
+    def worse(self):
+        """The worse of the rare-weight and common-weight errors, shape (s, k, r)."""
+        return np.maximum(self.rare, self.common)
+
+
+def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1, family="logistic"):
+    """Run several configurations on several training sets and measure them.
+
+    Parameters
+    ----------
+    datasets : sequence of (seed, X, y, beta_hat)
+        Training sets, each with the seed of its example order and its
+        maximum-likelihood estimate.
+    configs : dict
+        ``{name: (method, grid, decay)}``, e.g. ``{"SGD": ("sgd", grid, 0.5)}``.
+    rare, common : sequence of int
+        Coordinates of the rare and of the common features.
+    steps, record_every, refresh : int
+        As in :func:`run_batch`.
+    family : str, optional
+
+    Returns
+    -------
+    dict
+        ``{name: StudyResult}``.
+    """
+    if not datasets:
+        raise ValueError("datasets is empty; pass at least one training set.")
+    out = {}
+    for name, (method, grid, decay) in configs.items():
+        rows = {"rare": [], "common": [], "excess": []}
+        marks = None
+        for seed, X, y, beta_hat in datasets:
+            res = run_batch(X, y, method, grid, decay=decay, steps=steps, seed=seed,
+                            record_every=record_every, refresh=refresh, family=family)
+            marks = res.marks
+            rows["rare"].append(weight_errors(res.paths, beta_hat, rare))
+            rows["common"].append(weight_errors(res.paths, beta_hat, common))
+            rows["excess"].append(excess_loss(X, y, res.paths, beta_hat, family))
+        out[name] = StudyResult(method, float(decay), _step_sizes(grid), marks,
+                                *(np.array(rows[k]) for k in ("rare", "common", "excess")))
+    return out
+
+
+# ------------------------------------------------------------------------- tuning
+def log_grid(low, high, per_decade=8):
+    """Step sizes evenly spaced on a log scale, ``per_decade`` to a factor of ten.
+
+    Parameters
+    ----------
+    low, high : float
+        Ends of the grid (both included when they are on the lattice
+        :math:`10^{m/\\text{per\\_decade}}`), ``0 < low < high``.
+    per_decade : int, optional
+
+    Returns
+    -------
+    ndarray
+        :math:`10^{m/\\text{per\\_decade}}` for every integer :math:`m` with the value in
+        ``[low, high]`` (up to rounding).
+
+    Examples
+    --------
+    >>> log_grid(0.1, 10, per_decade=2).round(3).tolist()
+    [0.1, 0.316, 1.0, 3.162, 10.0]
+    """
+    low, high = _positive(low, "low"), _positive(high, "high")
+    per_decade = _count(per_decade, "per_decade")
+    if not low < high:
+        raise ValueError(f"low ({low}) must be below high ({high}).")
+    m = np.arange(math.ceil(per_decade * math.log10(low) - 1e-9), math.floor(per_decade * math.log10(high) + 1e-9) + 1)
+    return 10.0 ** (m / per_decade)
+
+
+def choose(scores):
+    """Index of the step size with the lowest mean score over training sets.
+
+    Parameters
+    ----------
+    scores : array_like, shape (s, k)
+        A score to minimise (e.g. the worse-of-two error at the last update) for
+        ``s`` tuning sets and ``k`` step sizes; ``inf`` or NaN (a diverged run) makes
+        that step size ineligible.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If every step size diverged on some set.
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 2:
+        raise ValueError(f"scores must have shape (sets, step sizes), got {scores.shape}.")
+    mean = np.where(np.all(np.isfinite(scores), axis=0), scores.mean(axis=0), np.inf)
+    if not np.isfinite(mean).any():
+        raise ValueError("every step size diverged on some tuning set; lower the grid.")
+    return int(np.argmin(mean))
+
+
+def is_interior(index, size):
+    """True if ``index`` is neither the first nor the last of ``size`` grid points.
+
+    Examples
+    --------
+    >>> is_interior(0, 5), is_interior(2, 5), is_interior(4, 5)
+    (False, True, False)
+    """
+    return 0 < int(index) < int(size) - 1
+
+
+def tune(study, record=-1, thin=1):
+    """Chosen step size of every configuration of a study, by :func:`choose`.
+
+    Parameters
+    ----------
+    study : dict
+        ``{name: StudyResult}`` from :func:`run_study`, run on tuning sets.
+    record : int, optional
+        Which record (budget) the worse-of-two error is read at; default the last.
+    thin : int, optional
+        Use only every ``thin``-th step size of each grid (a coarser grid from the
+        same runs); the index returned is into the full grid.
+
+    Returns
+    -------
+    dict
+        ``{name: index into the grid}``.
+    """
+    thin = _count(thin, "thin")
+    return {name: thin * choose(r.worse[:, ::thin, record]) for name, r in study.items()}
+
+
+def best_of(study, chosen, names, record=-1):
+    """The configuration, among ``names``, with the lowest mean tuning score at its chosen step.
+
+    Parameters
+    ----------
+    study : dict
+        ``{name: StudyResult}`` on the tuning sets.
+    chosen : dict
+        ``{name: index}`` from :func:`tune`.
+    names : sequence of str
+        The configurations to choose from (e.g. one method's schedules).
+    record : int, optional
+
+    Returns
+    -------
+    str
+    """
+    names = list(names)
+    if not names:
+        raise ValueError("names is empty; pass at least one configuration.")
+    return min(names, key=lambda n: study[n].worse[:, chosen[n], record].mean())
+
+
+def paired_interval(better, worse, level=0.95):
+    """Mean and Student-t interval of the paired differences ``worse - better``.
+
+    Parameters
+    ----------
+    better, worse : array_like, shape (s,)
+        A score (lower is better) of two methods on the same ``s`` training sets; the
+        difference is positive where the first method is ahead.
+    level : float, optional
+
+    Returns
+    -------
+    mean, low, high : float
+        As :func:`noising.summary.t_interval`.
+    """
+    better = np.asarray(better, dtype=float)
+    worse = np.asarray(worse, dtype=float)
+    if better.shape != worse.shape or better.ndim != 1:
+        raise ValueError("better and worse must be 1-D arrays of the same length (one per training set).")
+    return t_interval(worse - better, level=level)
+
+
+def markdown_table(rows, columns, formats=None, index="", digits=3):
+    """A Markdown table of labelled rows, for display with ``IPython.display.Markdown``.
+
+    Parameters
+    ----------
+    rows : dict
+        ``{row label: {column: value}}``; a missing or None value is left blank.
+    columns : sequence of str
+        The columns, in order.
+    formats : dict, optional
+        ``{column: format spec}`` (e.g. ``"+.3f"``); other numbers use ``.{digits}g``
+        and strings are written as they are.
+    index : str, optional
+        Header of the label column.
+    digits : int, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(markdown_table({"a": {"x": 0.5}}, ["x"], index="row"))
+    | row | x |
+    |:--|--:|
+    | a | 0.5 |
+    """
+    formats = dict(formats or {})
+
+    def cell(col, v):
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return v
+        return format(float(v), formats.get(col, f".{digits}g"))
+
+    lines = ["| " + " | ".join([index, *columns]) + " |", "|:--|" + "--:|" * len(columns)]
+    for label, values in rows.items():
+        lines.append("| " + " | ".join([str(label), *(cell(c, values.get(c)) for c in columns)]) + " |")
+    return "\n".join(lines)

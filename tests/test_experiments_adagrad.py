@@ -1,0 +1,173 @@
+"""Tests of noising.experiments.adagrad: the vectorised runs reproduce noising.optim, and the tuning helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from noising import optim
+from noising.experiments import adagrad as ex
+from noising.families import get_family
+
+
+def _data(n=60, d=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.hstack([np.ones((n, 1)), (rng.random((n, d - 1)) < [0.5, 0.3, 0.1]).astype(float)])
+    beta = np.array([-0.3, 1.0, -0.8, 2.0])
+    y = (rng.random(n) < 1 / (1 + np.exp(-X @ beta))).astype(float)
+    return X, y
+
+
+@pytest.mark.parametrize("decay", [0.0, 0.5])
+def test_sgd_batch_matches_optim_sgd_for_each_step_size(decay):
+    X, y = _data()
+    grid = [0.1, 1.0, 3.0]
+    res = ex.run_batch(X, y, "sgd", grid, decay=decay, steps=150, seed=4, record_every=7)
+    for k, h in enumerate(grid):
+        ref = optim.sgd(X, y, eta=h, decay=decay, steps=150, seed=4, record_every=7)
+        np.testing.assert_array_equal(res.marks, ref.steps)
+        np.testing.assert_allclose(res.paths[k], ref.path, rtol=1e-12, atol=1e-14)
+
+
+def test_adagrad_batch_matches_optim_adagrad():
+    X, y = _data(seed=1)
+    grid = [0.05, 0.5]
+    res = ex.run_batch(X, y, "adagrad", grid, steps=130, seed=2, record_every=10)
+    for k, h in enumerate(grid):
+        ref = optim.adagrad(X, y, eta=h, steps=130, seed=2, record_every=10)
+        np.testing.assert_allclose(res.paths[k], ref.path, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("refresh", [1, 5])
+def test_dropout_batch_matches_optim_with_delta_from_the_odds(refresh):
+    X, y = _data(seed=2)
+    grid = [0.5, 2.0]
+    res = ex.run_batch(X, y, "dropout", grid, steps=120, seed=3, record_every=10, refresh=refresh)
+    for k, h in enumerate(grid):
+        delta = ex.delta_from_step(h)
+        ref = optim.dropout_sgd_preconditioned(X, y, delta, refresh=refresh, steps=120, seed=3, record_every=10)
+        np.testing.assert_allclose(res.paths[k], ref.path, rtol=1e-9, atol=1e-12)
+
+
+def test_dropout_decay_scales_each_step_by_t_to_the_minus_decay():
+    """A plain loop of the decayed dropout update, written from its definition."""
+    X, y = _data(seed=5)
+    fam = get_family("logistic")
+    h, decay, steps = 3.0, 0.5, 40
+    res = ex.run_batch(X, y, "dropout", [h], decay=decay, steps=steps, seed=6, record_every=1)
+    order = np.random.default_rng(6).permutation(len(y))[:steps]
+    beta = np.zeros(X.shape[1])
+    for t, i in enumerate(order, start=1):
+        A = (fam.A2(X @ beta) @ X**2) / h + 1e-8
+        beta = beta - t**-decay * (fam.A1(X[i] @ beta) - y[i]) * X[i] / A
+        np.testing.assert_allclose(res.paths[0, t], beta, rtol=1e-12, atol=1e-14)
+
+
+def test_a_diverging_step_size_is_flagged_not_raised():
+    X, y = _data(seed=3)
+    res = ex.run_batch(X, y, "sgd", [1.0, 1e308], steps=200, seed=0, record_every=50)
+    assert res.diverged.tolist() == [False, True]
+    assert np.all(np.isfinite(res.paths[0]))
+    err = ex.weight_errors(res.paths, np.zeros(4), [1, 2])
+    assert np.isinf(err[1, -1]) and np.isfinite(err[0, -1])
+
+
+def test_delta_from_step_inverts_the_odds():
+    h = np.array([0.25, 1.0, 9.0])
+    delta = ex.delta_from_step(h)
+    np.testing.assert_allclose((1 - delta) / delta, h)
+    assert ex.delta_from_step(1.0) == 0.5
+
+
+def test_weight_errors_and_excess_loss():
+    X, y = _data(seed=4)
+    beta_hat = np.array([0.1, 0.2, 0.3, 0.4])
+    paths = np.array([[[0.1, 0.2, 0.3, 0.4], [0.1, 1.2, 0.3, -0.6]]])
+    np.testing.assert_allclose(ex.weight_errors(paths, beta_hat, [1, 3]), [[0.0, 1.0]])
+    excess = ex.excess_loss(X, y, paths, beta_hat)
+    assert excess.shape == (1, 2) and excess[0, 0] == pytest.approx(0.0, abs=1e-15)
+    fam = get_family("logistic")
+    z = X @ paths[0, 1]
+    z0 = X @ beta_hat
+    expected = np.mean(fam.A(z) - y * z) - np.mean(fam.A(z0) - y * z0)
+    assert excess[0, 1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_run_study_shapes_and_worse_of_two():
+    X, y = _data(seed=6)
+    sets = [(1, X, y, np.zeros(4)), (2, X, y, np.ones(4))]
+    out = ex.run_study(sets, {"S": ("sgd", [0.1, 1.0, 2.0], 0.5)}, [3], [1, 2], steps=60, record_every=20)
+    r = out["S"]
+    assert r.rare.shape == r.common.shape == r.excess.shape == (2, 3, 4)
+    np.testing.assert_array_equal(r.worse, np.maximum(r.rare, r.common))
+    assert r.marks.tolist() == [0, 20, 40, 60]
+
+
+def test_log_grid_choose_and_interior():
+    grid = ex.log_grid(0.01, 100, per_decade=8)
+    assert grid.size == 33 and grid[0] == pytest.approx(0.01) and grid[-1] == pytest.approx(100)
+    np.testing.assert_allclose(np.diff(np.log10(grid)), 1 / 8)
+    # the last column has the lowest entry but diverged on one set: ineligible
+    scores = np.array([[3.0, 1.0, 2.0, 0.1], [3.0, 1.5, 1.0, np.inf]])
+    assert ex.choose(scores) == 1
+    assert ex.choose(np.array([[3.0, 1.0, 0.9], [3.0, 1.0, 0.5]])) == 2
+    assert ex.is_interior(1, 3) and not ex.is_interior(0, 3) and not ex.is_interior(2, 3)
+    with pytest.raises(ValueError, match="diverged"):
+        ex.choose(np.array([[np.inf, 1.0], [1.0, np.nan]]))
+
+
+def test_paired_interval_sign_convention():
+    mean, lo, hi = ex.paired_interval([1.0, 1.1, 0.9], [2.0, 2.2, 2.1])
+    assert mean == pytest.approx(1.1) and lo < mean < hi and lo > 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"method": "adam"}, ValueError),
+        ({"step_sizes": [0.0]}, ValueError),
+        ({"step_sizes": []}, ValueError),
+        ({"decay": -1.0}, ValueError),
+        ({"steps": 0}, ValueError),
+        ({"steps": 2.5}, TypeError),
+        ({"refresh": True}, TypeError),
+    ],
+)
+def test_run_batch_rejects_bad_arguments(kwargs, error):
+    X, y = _data()
+    args = {"method": "sgd", "step_sizes": [1.0], "steps": 5}
+    args.update(kwargs)
+    method, step_sizes = args.pop("method"), args.pop("step_sizes")
+    with pytest.raises(error):
+        ex.run_batch(X, y, method, step_sizes, **args)
+
+
+def test_tune_and_best_of_read_the_tuning_scores():
+    X, y = _data(seed=7)
+    sets = [(1, X, y, np.zeros(4)), (2, X, y, np.zeros(4))]
+    configs = {"a": ("sgd", [0.01, 0.1, 1.0, 10.0, 100.0], 0.0), "b": ("adagrad", [0.01, 0.1, 1.0], 0.0)}
+    study = ex.run_study(sets, configs, [3], [1, 2], steps=40, record_every=20)
+    chosen = ex.tune(study)
+    for name, r in study.items():
+        means = np.where(np.all(np.isfinite(r.worse[:, :, -1]), 0), r.worse[:, :, -1].mean(0), np.inf)
+        assert chosen[name] == int(np.argmin(means))
+    coarse = ex.tune(study, thin=2)
+    assert coarse["a"] % 2 == 0 and coarse["a"] in (0, 2, 4)
+    best = ex.best_of(study, chosen, ["a", "b"])
+    other = "b" if best == "a" else "a"
+    assert study[best].worse[:, chosen[best], -1].mean() <= study[other].worse[:, chosen[other], -1].mean()
+
+
+def test_markdown_table_formats_and_blanks():
+    text = ex.markdown_table(
+        {"SGD": {"h": 5.623, "d": None, "m": 0.1234}, "x": {"h": "n/a", "m": -0.5}},
+        ["h", "d", "m"],
+        formats={"m": "+.2f"},
+        index="method",
+    )
+    assert text.splitlines() == [
+        "| method | h | d | m |",
+        "|:--|--:|--:|--:|",
+        "| SGD | 5.62 |  | +0.12 |",
+        "| x | n/a |  | -0.50 |",
+    ]
