@@ -1,0 +1,1 @@
+"""Experiment drivers of the book's chapters (one module per chapter)."""
