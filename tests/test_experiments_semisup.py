@@ -1,0 +1,157 @@
+"""Tests of noising.experiments.semisup (the drivers of the semi-supervised chapter)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from noising import data, fit, verdicts
+from noising.experiments import semisup as ex
+
+
+# ------------------------------------------------------------------ grids
+def test_odds_grid_is_geometric_in_the_odds():
+    d = ex.odds_grid(0.25, 4.0, 5)
+    np.testing.assert_allclose(d / (1 - d), [0.25, 0.5, 1, 2, 4])
+    assert np.all(np.diff(d) > 0) and np.all((d > 0) & (d < 1))
+
+
+@pytest.mark.parametrize("args", [(0, 1, 3), (2, 1, 3), (0.5, 2, 1), (0.5, 2, 2.5)])
+def test_odds_grid_rejects_bad_arguments(args):
+    with pytest.raises(ValueError):
+        ex.odds_grid(*args)
+
+
+def test_alpha_grid_gives_the_requested_share_of_the_penalty():
+    n, m = 40, 800
+    shares = [0.01, 0.5, 0.99]
+    alphas = ex.alpha_grid(shares, n, m)
+    np.testing.assert_allclose(alphas * m / (n + alphas * m), shares)
+    # share 1/2: the unlabelled rows weigh as much as the labelled ones
+    assert np.isclose(alphas[1] * m, n)
+
+
+@pytest.mark.parametrize("shares", [[0.0, 0.5], [0.5, 1.0], [], [[0.5]]])
+def test_alpha_grid_rejects_shares_outside_the_open_interval(shares):
+    with pytest.raises(ValueError):
+        ex.alpha_grid(shares, 10, 10)
+
+
+def test_interior():
+    assert [ex.interior(i, 4) for i in range(4)] == [False, True, True, False]
+
+
+# ------------------------------------------------------------------ selection
+def test_select_prefers_accuracy_then_log_likelihood():
+    X = np.array([[1.0, -1.0], [1.0, 1.0], [1.0, 2.0]])
+    y = np.array([0.0, 1.0, 1.0])
+    wrong = np.array([0.0, -1.0])  # misclassifies every row
+    right = np.array([0.0, 1.0])
+    sharper = np.array([0.0, 3.0])  # same predictions, higher likelihood
+    best, acc = ex.select([wrong, right, sharper], X, y)
+    assert best == 2
+    np.testing.assert_allclose(acc, [0, 1, 1])
+    best, _ = ex.select([wrong, right], X, y)
+    assert best == 1
+
+
+def test_mean_log_likelihood_matches_the_package_nll():
+    rng = np.random.default_rng(0)
+    X, beta = rng.normal(size=(20, 3)), rng.normal(size=3)
+    y = (rng.random(20) < 0.5).astype(float)
+    assert np.isclose(ex.mean_log_likelihood(X, y, beta), -fit.nll(X, y, beta)[0] / 20)
+
+
+# ------------------------------------------------------------------ one draw
+def _tiny():
+    X, y = data.load_breast_cancer()
+    X = np.hstack([np.ones((len(y), 1)), X[:, :4]])
+    parts = data.train_val_test_split(len(y), [20, 60, 80, 100], seed=3)
+    return X, y, parts
+
+
+def test_run_draw_matches_a_direct_computation():
+    X, y, parts = _tiny()
+    lab, val, pool, test = parts
+    deltas, alphas = ex.odds_grid(0.5, 2, 2), np.array([0.1, 1.0])
+    draw = ex.run_draw(X, y, parts, deltas, alphas)
+    # the supervised method gets as many candidates as the semi-supervised one
+    assert draw.sup_val.shape == (4,) and draw.semi_val.shape == (2, 2)
+    i, j = draw.semi_index
+    from noising.semisup import fit_semisupervised
+
+    beta = fit_semisupervised(X[lab], y[lab], X[pool], deltas[i], alphas[j], unpenalized=[0], tol=1e-6).beta
+    assert draw.semi == fit.accuracy(X[test], y[test], beta)
+    assert draw.semi_val[i, j] == draw.semi_val.max()
+    assert draw.sup_val[draw.sup_index] == draw.sup_val.max()
+    assert draw.gain == draw.semi - draw.dropout
+
+
+def test_run_draw_with_a_negligible_unlabelled_weight_is_supervised_dropout():
+    # the control of the experiment: with alpha -> 0 and the same delta grid
+    # the two methods choose the same fit, so the paired gain is zero
+    X, y, parts = _tiny()
+    deltas = ex.odds_grid(0.5, 2, 3)
+    draw = ex.run_draw(X, y, parts, deltas, [1e-12], sup_deltas=deltas)
+    assert draw.gain == 0.0 and draw.sup_index == draw.semi_index[0]
+
+
+def test_run_setting_uses_the_seeds_and_sizes():
+    setting = ex.bag_of_words_setting(n=20, n_val=30, m=40, n_test=50, vocab=12, n_discriminative=4)
+    assert (setting.n, setting.m) == (20, 40)
+    draws = ex.run_setting(setting, [0, 1], ex.odds_grid(0.5, 2, 2), [0.2, 0.8])
+    assert len(draws) == 2 and all(0 <= d.semi <= 1 for d in draws)
+    again = ex.run_setting(setting, [1], ex.odds_grid(0.5, 2, 2), [0.2, 0.8])
+    assert again[0].gain == draws[1].gain
+
+
+def test_breast_cancer_setting_rejects_parts_that_do_not_fit():
+    with pytest.raises(ValueError):
+        ex.breast_cancer_setting(n=300, n_val=300)
+
+
+# ------------------------------------------------------------------ summaries
+def test_seeds_needed_satisfies_the_power_rule_minimally():
+    from scipy import stats
+
+    r = ex.seeds_needed(0.03, 0.01)
+
+    def q(k):
+        return stats.t.ppf(0.975, k - 1) + stats.t.ppf(0.8, k - 1)
+
+    assert q(r) * 0.03 / np.sqrt(r) <= 0.01 < q(r - 1) * 0.03 / np.sqrt(r - 1)
+    # normal approximation: about 7.85 (sd/effect)^2
+    assert abs(r - 7.85 * 9) < 4
+    assert ex.seeds_needed(0.01, 0.01) < r
+    with pytest.raises(ValueError):
+        ex.seeds_needed(0.0, 0.01)
+
+
+def test_gain_table_and_markdown():
+    draws = [ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+             ex.Draw(0.6, 0.61, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+             ex.Draw(0.8, 0.83, 0, (0, 0), np.zeros(1), np.zeros((1, 1)))]
+    row = ex.gain_table({"toy": draws})["toy"]
+    assert row["seeds"] == 3 and np.isclose(row["gain"], 0.02)
+    assert row["low"] < 0.02 < row["high"] and np.isclose(row["sd"], 0.01)
+    md = ex.markdown_table(ex.gain_table({"toy": draws}))
+    assert "| toy | 3 | 70.0 | 72.0 | 2.0 | 1.0 |" in md
+
+
+@pytest.mark.parametrize(
+    "lows, highs, expected",
+    [
+        ([0.01, 0.02], [0.03, 0.04], verdicts.HOLDS),
+        ([0.01, -0.02], [0.03, 0.04], verdicts.CORRECTED),
+        ([-0.01, -0.02], [0.03, 0.04], verdicts.NOT_ESTABLISHED),
+        ([-0.05, -0.04], [-0.01, -0.02], verdicts.FAILS),
+        # one interval below zero, one containing it: cannot tell
+        ([-0.03, -0.05], [-0.01, 0.02], verdicts.NOT_ESTABLISHED),
+    ],
+)
+def test_verdict_follows_the_intervals(lows, highs, expected):
+    assert ex.verdict(lows, highs) == expected
+
+
+def test_verdict_rejects_mismatched_intervals():
+    with pytest.raises(ValueError):
+        ex.verdict([0.1], [0.2, 0.3])
