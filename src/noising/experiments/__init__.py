@@ -1,0 +1,1 @@
+"""Drivers of the book's experiments, one module per chapter's study (imported by the chapters)."""
