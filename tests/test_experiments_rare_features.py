@@ -140,3 +140,17 @@ def test_markdown_table():
     assert md.splitlines() == ["| a | b |", "|---|---|", "| 1 | 2 |", "| 3 | 4 |"]
     with pytest.raises(ValueError):
         rf.markdown_table(["a"], [["1", "2"]])
+
+
+def test_coadaptation_fit_equal_average_strength():
+    out = rf.coadaptation_fit(0, "with", n=150)
+    tr = rf.coadapted(150, "with", seed=0)
+    pen = fit.DropoutPenalty(tr.X, 0.5)
+    w = pen.diag_fisher(out["beta_dropout"])
+    # the L2 fit is stationary for the ridge of the same average weight
+    lam = w.mean() + rf.EPS
+    grad = fit.nll(tr.X, tr.y, out["beta_l2"])[1] + lam * out["beta_l2"]
+    assert np.max(np.abs(grad)) < 1e-3
+    r = tr.n_rare
+    assert out["log_ratio"] == pytest.approx(np.log(out["beta_dropout"][:r].mean() / out["beta_l2"][:r].mean()))
+    assert out["rel_penalty"] == pytest.approx(w[:r].mean() / w.mean())

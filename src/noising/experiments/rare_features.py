@@ -51,6 +51,7 @@ __all__ = [
     "restart_spread",
     "separating_features",
     "coadapted",
+    "coadaptation_fit",
     "mc_dropout_fit",
     "equivalence",
     "markdown_table",
@@ -414,6 +415,43 @@ def coadapted(n, mode, *, n_rare=10, rare_rate=0.04, rare_strength=1.5, partner_
     beta = np.concatenate([np.full(n_rare, float(rare_strength)), [float(partner_strength)], np.zeros(n_noise)])
     y = (uniform < fit.predict_mean(X, beta)).astype(float)
     return data.RareFeatures(X=X, y=y, beta=beta, active=active, n_rare=n_rare)
+
+
+def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design):
+    r"""Dropout and :math:`L_2` fits of equal average strength on a :func:`coadapted` draw (claim W22).
+
+    The dropout fit minimises the logistic loss plus
+    ``fit.DropoutPenalty(X, delta) + fit.L2(eps)``. Its penalty is
+    :math:`\tfrac{c}{2}\sum_j w_j\beta_j^2` with :math:`c=\delta/(1-\delta)` and
+    :math:`w=\diag(X^\top V(\hat\beta)X)` at the fit; the :math:`L_2` fit uses
+    the spherical ridge of the same average weight,
+    ``fit.L2(c * mean(w) + eps)``. Only how the weight is spread over the
+    features differs.
+
+    Returns
+    -------
+    dict
+        ``log_ratio``: :math:`\log` of the mean rare weight of the dropout fit
+        over that of the :math:`L_2` fit; ``rel_penalty``: the dropout
+        penalty's mean weight on the rare features over its mean weight on all
+        features, at the dropout fit; ``beta_dropout``, ``beta_l2``.
+    """
+    tr = coadapted(n, mode, seed=seed, **design)
+    pen = fit.DropoutPenalty(tr.X, delta)
+    b_drop = fit.fit_glm(tr.X, tr.y, pen + fit.L2(eps), tol=tol).beta
+    w = pen.diag_fisher(b_drop)
+    c = delta / (1.0 - delta)
+    b_l2 = fit.fit_glm(tr.X, tr.y, fit.L2(c * w.mean() + eps), tol=tol).beta
+    r = tr.n_rare
+    drop, l2 = b_drop[:r].mean(), b_l2[:r].mean()
+    if drop <= 0 or l2 <= 0:
+        raise ValueError(f"seed {seed}, mode {mode!r}: a mean rare weight is not positive ({drop:.3g}, {l2:.3g}).")
+    return dict(
+        log_ratio=float(np.log(drop / l2)),
+        rel_penalty=float(w[:r].mean() / w.mean()),
+        beta_dropout=b_drop,
+        beta_l2=b_l2,
+    )
 
 
 def mc_dropout_fit(X, y, delta, *, masks=100, l2=0.0, seed=0, beta0=None, tol=1e-8):
