@@ -74,7 +74,7 @@ DESIGN = dict(
 L2_GRID = tuple(float(v) for v in np.geomspace(1e-4, 1e6, 21))
 #: Dropout probabilities tried for both dropout methods, from nearly no
 #: dropout to nearly all features dropped.
-DELTA_GRID = (0.001, 0.01, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 0.95, 0.99)
+DELTA_GRID = (0.0001, 0.001, 0.01, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 0.99)
 #: The small fixed ridge added to both dropout methods (see :func:`separating_features`).
 EPS = 1e-2
 #: L-BFGS gradient tolerance per example.
