@@ -1,0 +1,156 @@
+"""Tests of noising.experiments.rare_features (the drivers of chapter 3)."""
+import numpy as np
+import pytest
+
+from noising import fit
+from noising.experiments import rare_features as rf
+from noising.verdicts import FAILS, HOLDS, NOT_ESTABLISHED
+
+SMALL = dict(n_rare=3, n_common=4, rare_rate=0.2, rare_strength=2.0, common_strength=0.5, common_signal=2)
+
+
+def test_l2_path_matches_cold_fits():
+    tr, _, _ = rf.draw_splits(0, SMALL, n_train=80, n_val=10, n_test=10)
+    lams = (0.1, 10.0, 1.0)
+    path = rf.l2_path(tr.X, tr.y, lams, tol=1e-9)
+    for lam, b in zip(lams, path):
+        cold = fit.fit_glm(tr.X, tr.y, fit.L2(lam), tol=1e-9).beta
+        np.testing.assert_allclose(b, cold, atol=1e-5)
+    # stronger ridge, smaller weights
+    assert np.linalg.norm(path[1]) < np.linalg.norm(path[2]) < np.linalg.norm(path[0])
+
+
+def test_draw_splits_share_true_weights_and_differ():
+    tr, va, te = rf.draw_splits(3, SMALL, n_train=30, n_val=20, n_test=40)
+    assert np.array_equal(tr.beta, va.beta) and np.array_equal(tr.beta, te.beta)
+    assert (tr.X.shape, va.X.shape, te.X.shape) == ((30, 7), (20, 7), (40, 7))
+    assert not np.allclose(tr.X[:20], va.X)
+
+
+def test_run_seed_tunes_on_validation_and_reports_accuracies():
+    out = rf.run_seed(1, SMALL, sgd=False, n_train=60, n_val=40, n_test=200, l2_grid=(0.1, 1.0, 10.0), delta_grid=(0.1, 0.5, 0.9))
+    assert set(out) == {"L2", "dropout (quadratic)", "true beta"}
+    for name, r in out.items():
+        assert 0 <= r.acc_all <= 1 and 0 <= r.acc_active <= 1
+        if name != "true beta":
+            assert r.index == int(np.argmin(r.curve)) and r.curve.shape == (3,)
+    assert out["true beta"].index == -1
+    with pytest.raises(ValueError, match="at least three"):
+        rf.run_seed(1, SMALL, sgd=False, l2_grid=(1.0, 2.0))
+
+
+def test_paired_differences():
+    a = rf.SeedResult(0.8, 0.7, 1, np.zeros(2), np.zeros(3))
+    b = rf.SeedResult(0.6, 0.4, 1, np.zeros(2), np.zeros(3))
+    res = [{"m": a, "L2": b}, {"m": b, "L2": a}]
+    np.testing.assert_allclose(rf.paired_differences(res, "m"), [0.3, -0.3])
+    np.testing.assert_allclose(rf.paired_differences(res, "m", part="all"), [0.2, -0.2])
+    with pytest.raises(ValueError):
+        rf.paired_differences(res, "m", part="some")
+
+
+def test_settled():
+    curve = [0.70, 0.65, 0.68, 0.69]
+    assert rf.settled(curve, 1)
+    assert not rf.settled(curve, 0)  # edge, still falling: grid too narrow
+    assert rf.settled([0.6500, 0.6505, 0.7], 0)  # edge on a plateau
+    assert not rf.settled([0.7, 0.68, 0.6], 2)
+    with pytest.raises(ValueError):
+        rf.settled([0.1, 0.2], 0)
+    with pytest.raises(ValueError):
+        rf.settled(curve, 4)
+
+
+def test_restart_spread_counts_restarts_at_best():
+    def res(fun, beta, g=0.0):
+        return fit.FitResult(beta=np.array(beta, float), fun=fun, success=True, n_iter=1, grad_norm=g)
+
+    base = res(1.0, [0.0, 1.0])
+    fits = [res(1.0, [0.0, 1.0]), res(1.0 + 1e-9, [0.0, 1.0 + 1e-4]), res(3.0, [5.0, 5.0])]
+    out = rf.restart_spread(base, fits)
+    assert out["n_at_best"] == 2 and out["n_restarts"] == 3
+    assert out["worst_gap"] == pytest.approx(2.0)
+    assert out["coef_spread"] < 1e-4 and out["all_stationary"]
+    assert not rf.restart_spread(base, fits + [res(1.0, [0, 1], g=1.0)])["all_stationary"]
+
+
+def test_separating_features():
+    X = np.array([[1, 0, 1], [1, 1, 0], [0, 1, 0], [0, 0, 0]], float)
+    y = np.array([1, 1, 0, 0], float)
+    assert rf.separating_features(X, y, range(3)) == [0, 2]
+
+
+def test_coadapted_modes_share_draws_and_order_confidence():
+    draws = {m: rf.coadapted(300, m, seed=4) for m in ("with", "independent", "against")}
+    w, i, a = draws["with"], draws["independent"], draws["against"]
+    assert np.array_equal(w.active, a.active) and np.array_equal(w.X[:, :10], a.X[:, :10])
+    g = 10  # the partner column
+    assert np.all(w.X[w.active, g] >= 0) and np.all(a.X[a.active, g] <= 0)
+    np.testing.assert_allclose(np.abs(w.X[:, g]), np.abs(i.X[:, g]))
+    np.testing.assert_allclose(w.X[~w.active], i.X[~i.active])
+    # at the true weights the predictions on active rows are most confident "with"
+    conf = {m: np.abs(d.X[d.active] @ d.beta).mean() for m, d in draws.items()}
+    assert conf["with"] > conf["independent"] > conf["against"]
+    with pytest.raises(ValueError):
+        rf.coadapted(10, "sideways")
+
+
+def test_mc_dropout_fit_converges_to_expected_loss_minimiser():
+    # with delta = 0 there is no noise: the plain (ridge) fit
+    tr, _, _ = rf.draw_splits(2, SMALL, n_train=60, n_val=5, n_test=5)
+    ridge = fit.fit_glm(tr.X, tr.y, fit.L2(1.0), tol=1e-10).beta
+    mc0 = rf.mc_dropout_fit(tr.X, tr.y, 0.0, masks=3, l2=1.0, tol=1e-10).beta
+    np.testing.assert_allclose(mc0, ridge, atol=1e-5)
+    # with dropout, two mask seeds agree better with more masks, and the
+    # fit is shrunk relative to the ridge fit
+    def gap(k):
+        b1 = rf.mc_dropout_fit(tr.X, tr.y, 0.5, masks=k, l2=1.0, seed=1).beta
+        b2 = rf.mc_dropout_fit(tr.X, tr.y, 0.5, masks=k, l2=1.0, seed=2).beta
+        return np.linalg.norm(b1 - b2), b1
+
+    small, _ = gap(2)
+    large, b = gap(200)
+    assert large < small
+    assert np.linalg.norm(b) < np.linalg.norm(ridge)
+    with pytest.raises(ValueError):
+        rf.mc_dropout_fit(tr.X, tr.y, 1.0)
+    with pytest.raises(ValueError):
+        rf.mc_dropout_fit(tr.X, tr.y, 0.5, masks=0)
+
+
+def test_quadratic_versus_mc_keys():
+    out = rf.quadratic_versus_mc(0, 0.5, design=SMALL, masks=5, n_train=50, n_test=100)
+    assert {"acc_q", "acc_mc", "coef_dist", "prob_dist"} <= set(out)
+    assert out["coef_dist"] >= 0 and 0 <= out["prob_dist"] <= 1
+
+
+def test_equivalence():
+    assert rf.equivalence(-0.004, 0.006, 0.01) == HOLDS
+    assert rf.equivalence(0.002, 0.03, 0.01) == NOT_ESTABLISHED
+    assert rf.equivalence(-0.03, -0.02, 0.01) == FAILS
+    assert rf.equivalence(-0.02, 0.02, 0.01) == NOT_ESTABLISHED
+    with pytest.raises(ValueError):
+        rf.equivalence(0.1, 0.0, 0.01)
+    with pytest.raises(ValueError):
+        rf.equivalence(0.0, 0.1, 0.0)
+
+
+def test_markdown_table():
+    md = rf.markdown_table(["a", "b"], [["1", "2"], ["3", "4"]])
+    assert md.splitlines() == ["| a | b |", "|---|---|", "| 1 | 2 |", "| 3 | 4 |"]
+    with pytest.raises(ValueError):
+        rf.markdown_table(["a"], [["1", "2"]])
+
+
+def test_coadaptation_fit_equal_average_strength():
+    out = rf.coadaptation_fit(0, "with", n=150)
+    tr = rf.coadapted(150, "with", seed=0)
+    pen = fit.DropoutPenalty(tr.X, 0.5)
+    w = pen.diag_fisher(out["beta_dropout"])
+    # the L2 fit is stationary for the ridge of the same average weight
+    lam = w.mean() + rf.EPS
+    grad = fit.nll(tr.X, tr.y, out["beta_l2"])[1] + lam * out["beta_l2"]
+    assert np.max(np.abs(grad)) < 1e-3
+    r = tr.n_rare
+    assert out["log_ratio"] == pytest.approx(np.log(out["beta_dropout"][:r].mean() / out["beta_l2"][:r].mean()))
+    assert out["rel_penalty"] == pytest.approx(w[:r].mean() / w.mean())
