@@ -174,7 +174,7 @@ def _poisson_remainder(z, d):
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         ez, e = np.exp(z), _em1mx(d)
         direct = ez * e  # a few ulps, where neither factor left the float range
-        ok = (ez > 0) & np.isfinite(ez) & np.isfinite(e) & np.isfinite(direct) & ((direct > 0) | (e == 0))
+        ok = (ez >= np.finfo(float).tiny) & np.isfinite(ez) & np.isfinite(e) & np.isfinite(direct) & ((direct > 0) | (e == 0))
         if np.all(ok):
             return direct
         return np.where(ok, direct, np.exp(z + _log_em1mx(d)))

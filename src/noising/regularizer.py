@@ -119,6 +119,18 @@ def _log_expm1(x):
         return np.where(x > 1.0, x + np.log1p(-np.exp(-np.maximum(x, 1.0))), np.log(np.expm1(np.minimum(x, 1.0))))
 
 
+def _exp_times_expm1(z, S):
+    """:math:`e^z (e^S - 1)` for ``S >= 0``: the plain product where both factors are floats
+    (a few ulps), else :math:`\\exp(z + \\log(e^S - 1))` (no ``0 * inf``, no early overflow)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        ez, em = np.exp(z), np.expm1(S)
+        direct = ez * em
+        ok = (ez >= np.finfo(float).tiny) & np.isfinite(ez) & np.isfinite(em) & np.isfinite(direct) & ((direct > 0) | (em == 0))
+        if np.all(ok):
+            return direct
+        return np.where(ok, direct, np.exp(z + _log_expm1(S)))
+
+
 def _dropout_exact(X, beta, noise, fam, z):
     if fam.name == "linear":  # the quadratic approximation is exact: R = Var / 2
         return _quadratic_terms(X, beta, noise, fam, z)
@@ -128,13 +140,15 @@ def _dropout_exact(X, beta, noise, fam, z):
         # log E[exp(Delta_j)] = log1p(delta em1mx(-w) + (1 - delta) em1mx(a w)), a = delta / (1 - delta),
         # since the first-order terms -delta w + (1 - delta) a w cancel exactly.
         delta = noise.delta
+        if delta == 0.0:
+            return np.zeros_like(z)
         a = delta / (1.0 - delta)
-        with np.errstate(over="ignore", divide="ignore"):
-            small = np.abs(W) * max(1.0, a) <= 1.0
-            inner = delta * _em1mx(-W * small) + (1.0 - delta) * _em1mx(a * W * small)
-            big = np.logaddexp(np.log(delta) - W, np.log1p(-delta) + a * W)
-            L = np.where(small, np.log1p(inner), big)
-            return np.exp(z + _log_expm1(L.sum(axis=1)))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            inner = delta * _em1mx(-W) + (1.0 - delta) * _em1mx(a * W)  # both terms >= 0
+            small = np.isfinite(inner)
+            big = np.logaddexp(np.log(delta) - W, np.log1p(-delta) + a * W)  # where e^(.) overflows
+            L = np.where(small, np.log1p(np.where(small, inner, 0.0)), big)
+            return _exp_times_expm1(z, L.sum(axis=1))
     out = np.empty(X.shape[0])
     if noise.delta == 0.0 or not np.any(W):
         out[:] = 0.0
@@ -153,7 +167,7 @@ def _gaussian_exact(X, beta, noise, fam, z):
         if fam.name == "linear":  # E[(mu + s t)^2 / 2] - mu^2 / 2 = s^2 / 2
             return np.full_like(z, 0.5 * s * s)
         if fam.name == "poisson":  # E[exp(mu + s t)] - exp(mu) = exp(mu) (exp(s^2/2) - 1)
-            return np.exp(z + _log_expm1(0.5 * s * s))
+            return _exp_times_expm1(z, np.full_like(z, 0.5 * s * s))
     # one-dimensional quadrature over t ~ N(0, 1) of the non-negative remainder, each example
     # divided by its quadratic approximation A''(z) s^2 / 2 so that one absolute tolerance
     # means the same relative accuracy for every example
