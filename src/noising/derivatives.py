@@ -53,12 +53,7 @@ _ROWS: list[list[int]] = [[1]]
 _LN2 = math.log(2.0)
 
 
-def _order(k, name="k", minimum=0):
-    """``k`` as an int in ``[minimum, MAX_ORDER]`` (:class:`TypeError` for a non-integer)."""
-    return check_count(
-        k, name, min=minimum, max=MAX_ORDER,
-        hint=f"orders above {MAX_ORDER} would take minutes to hours (the cost grows about as k^3.6)",
-    )
+_ORDER_HINT = f"orders above {MAX_ORDER} would take minutes to hours (the cost grows about as k^3.6)"
 
 
 def _rows(k):
@@ -102,12 +97,8 @@ def triangle(k):
     >>> triangle(4)
     [1, 14, 36, 24]
     """
-    k = _order(k, "k", 1)
+    k = check_count(k, "k", min=1, max=MAX_ORDER, hint=_ORDER_HINT)
     return list(_rows(k)[k - 1])
-
-
-def _check_z(z, name="z"):
-    return check_array(z, name, allow_empty=True)
 
 
 def _fixed_point_powers(w, M, count):
@@ -239,8 +230,8 @@ def softplus_derivatives(k, z):
     ValueError
         If ``k`` is not in ``[0, MAX_ORDER]`` or ``z`` holds NaN or infinity.
     """
-    k = _order(k, "k", 0)
-    z = _check_z(z)
+    k = check_count(k, "k", min=0, max=MAX_ORDER, hint=_ORDER_HINT)
+    z = check_array(z, "z", allow_empty=True)
     flat = [_derivatives_float(k, float(v)) for v in z.ravel()]
     return np.asarray(flat).reshape(z.shape + (k + 1,))
 
@@ -272,8 +263,8 @@ def softplus_derivative(k, z):
     ValueError
         If ``k`` is not in ``[0, MAX_ORDER]`` or ``z`` holds NaN or infinity.
     """
-    k = _order(k, "k", 0)
-    z = _check_z(z)
+    k = check_count(k, "k", min=0, max=MAX_ORDER, hint=_ORDER_HINT)
+    z = check_array(z, "z", allow_empty=True)
     vals = np.array([_derivatives_float(k, float(v))[k] for v in z.ravel()]).reshape(z.shape)
     return float(vals) if vals.ndim == 0 else vals
 
@@ -304,8 +295,8 @@ def taylor_coefficients(k, z0):
     ValueError
         If ``k`` is not in ``[0, MAX_ORDER]`` or ``z0`` is not a single finite number.
     """
-    k = _order(k, "k", 0)
-    z0 = _check_z(z0, "z0")
+    k = check_count(k, "k", min=0, max=MAX_ORDER, hint=_ORDER_HINT)
+    z0 = check_array(z0, "z0", allow_empty=True)
     if z0.ndim != 0:
         raise ValueError(f"z0 must be a single number, got shape {z0.shape}; loop over the points.")
     vals = _derivatives_mp(k, float(z0))
@@ -337,7 +328,7 @@ def radius(z0):
     ValueError
         If ``z0`` holds NaN or infinity.
     """
-    z0 = _check_z(z0, "z0")
+    z0 = check_array(z0, "z0", allow_empty=True)
     r = np.hypot(z0, np.pi)
     return float(r) if r.ndim == 0 else r
 

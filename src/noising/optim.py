@@ -53,12 +53,8 @@ from .fisher import _diag_xvx
 #: :func:`dropout_sgd_preconditioned` (each is a Python-level step, about 10 microseconds).
 MAX_STEPS = 10**7
 
-
-def _delta(delta):
-    return check_probability(
-        delta, "delta", include_0=False,
-        hint="delta = 0 gives no penalty (an infinite step) and delta = 1 drops every feature",
-    )
+# delta = 0 would make the preconditioner vanish: these methods need 0 < delta < 1
+_DELTA_HINT = "delta = 0 gives no penalty (an infinite step) and delta = 1 drops every feature"
 
 __all__ = [
     "OptimResult",
@@ -168,7 +164,7 @@ def dropout_preconditioner(X, beta, delta, family="logistic"):
     -------
     ndarray, shape (d,)
     """
-    delta = _delta(delta)
+    delta = check_probability(delta, "delta", include_0=False, hint=_DELTA_HINT)
     X, beta = check_design_beta(X, beta)
     fam = get_family(family)
     with np.errstate(over="ignore"):
@@ -348,7 +344,7 @@ def dropout_sgd_preconditioned(X, y, delta, *, eta=1.0, eps=1e-8, refresh=1, ste
     -------
     OptimResult
     """
-    delta = _delta(delta)
+    delta = check_probability(delta, "delta", include_0=False, hint=_DELTA_HINT)
     eps = check_scalar(eps, "eps", min=0, include_min=False)
     refresh = check_count(refresh, "refresh")
     Xa = check_design(X)

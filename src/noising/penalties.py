@@ -34,10 +34,6 @@ from .regularizer import quadratic, quadratic_gradient
 __all__ = ["Penalty", "L2", "DropoutPenalty", "NoisingPenalty"]
 
 
-def _nonneg(value, name):
-    return check_scalar(value, name, min=0, hint="use 0 for no penalty")
-
-
 def _refuse_nonfinite(value, grad, what):
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         raise ValueError(f"{what} overflows the float range at this beta; rescale the design X (or Z) or beta.")
@@ -76,7 +72,7 @@ class Penalty:
         return NotImplemented
 
     def __mul__(self, c):
-        return _Scaled(self, _nonneg(c, "penalty multiplier"))
+        return _Scaled(self, check_scalar(c, "penalty multiplier", min=0, hint="use 0 for no penalty"))
 
     __rmul__ = __mul__
 
@@ -161,7 +157,7 @@ class L2(Penalty):
     """
 
     def __init__(self, lam, unpenalized=None, weights=None):
-        self.lam = _nonneg(lam, "lam")
+        self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.unpenalized = unpenalized
         check_indices(unpenalized, None, "unpenalized")  # types now, range once d is known
         if weights is not None:
@@ -220,7 +216,7 @@ class NoisingPenalty(Penalty):
         self.X = check_design(X)
         self.noise = check_noise(noise)
         self.family = get_family(family)
-        self.lam = _nonneg(lam, "lam")
+        self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
 
     def value_and_grad(self, beta):
         beta = check_beta(beta, self.X.shape[1])
@@ -282,7 +278,7 @@ class DropoutPenalty(Penalty):
         X = check_design(X)
         self.X = X
         self.delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
-        self.lam = _nonneg(lam, "lam")
+        self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.family = get_family(family)
         self.unpenalized = unpenalized
         self._mask = check_indices(unpenalized, X.shape[1], "unpenalized")

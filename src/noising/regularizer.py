@@ -234,7 +234,8 @@ def exact(X, beta, noise, family="logistic", *, per_example=False):
     Examples
     --------
     >>> from noising import Dropout
-    >>> exact([[1e-9, 1e-9]], [1.0, 1.0], Dropout(0.5))  # A''(0)/2 * Var = 1/8 * 2e-18
+    >>> r = exact([[1e-9, 1e-9]], [1.0, 1.0], Dropout(0.5))  # A''(0)/2 * Var = 1/8 * 2e-18
+    >>> print(f"{r:.14g}")
     2.5e-19
     """
     X, beta, noise, fam, z = _prepare(X, beta, noise, family)
