@@ -5,7 +5,7 @@ Modules
 families
     GLM log-partition functions :math:`A`, their derivatives and Taylor remainder.
 noise
-    :class:`Dropout` and :class:`Gaussian` feature noise.
+    :class:`~noising.noise.Dropout` and :class:`~noising.noise.Gaussian` feature noise.
 moments
     Moments of the noise in :math:`\\tilde x\\beta - x\\beta`; the one enumeration of dropout masks.
 regularizer

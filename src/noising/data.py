@@ -1,7 +1,7 @@
 """Simulated designs and offline real data for the book's experiments.
 
 Everything here is seeded: pass an integer seed or a
-:class:`numpy.random.Generator`, and the same seed gives the same data.
+``numpy.random.Generator``, and the same seed gives the same data.
 
 * :func:`normalize_columns`: scale a design so that :math:`\\sum_i x_{ij}^2 = 1`
   for every column :math:`j`, the normalisation under which Table 1 of

@@ -346,7 +346,7 @@ def root_test_radius(coef, n_min=1):
     ----------
     coef : sequence of float or mpmath.mpf
         Coefficients :math:`a_0, a_1, \\dots` (e.g. from :func:`taylor_coefficients` or
-        :func:`lse_line_coefficients`); mpmath numbers avoid underflow at high order.
+        :func:`~noising.softmax.lse_line_coefficients`); mpmath numbers avoid underflow at high order.
     n_min : int, optional
         Smallest order used, ``n_min >= 1``; default 1.
 

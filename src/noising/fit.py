@@ -178,7 +178,7 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
     X : array_like, shape (n, d)
     y : array_like, shape (n,)
     penalty : object with ``value_and_grad(beta)``, optional
-        E.g. :class:`L2`, :class:`DropoutPenalty`, or a sum of penalties.
+        E.g. :class:`~noising.penalties.L2`, :class:`~noising.penalties.DropoutPenalty`, or a sum of penalties.
         ``None`` fits the unpenalised maximum-likelihood estimate.
     family : {"logistic", "linear", "poisson"}
     beta0 : array_like, shape (d,), optional
@@ -324,7 +324,7 @@ def dropout_sgd(
     TypeError
         For arguments of the wrong type.
     ValueError
-        For bad shapes or values, ``epochs * n * d`` above :data:`noising._validate.MAX_WORK`,
+        For bad shapes or values, ``epochs * n * d`` above ``MAX_WORK`` (:math:`10^9`),
         or a run that diverges or ends with a non-finite loss.
     """
     fam = get_family(family)

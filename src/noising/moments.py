@@ -110,7 +110,7 @@ def central_moments(X, beta, noise, order, *, absolute=False):
     beta : array_like, shape (d,)
     noise : Dropout or Gaussian
     order : int
-        Highest moment, ``0 <= order <=`` :data:`MAX_MOMENT_ORDER`.
+        Highest moment, ``0 <= order <= MAX_MOMENT_ORDER`` (1000).
     absolute : bool
         Return the absolute moments :math:`\\mathbb{E}_\\xi|\\tilde x_i\\beta - x_i\\beta|^m`
         instead (Gaussian: :math:`s^m 2^{m/2}\\Gamma(\\tfrac{m+1}{2})/\\sqrt\\pi`).
@@ -128,7 +128,7 @@ def central_moments(X, beta, noise, order, *, absolute=False):
     ValueError
         For bad shapes or values, ``order`` outside ``[0, MAX_MOMENT_ORDER]``, an odd
         moment whose positive and negative parts both overflow, or (dropout) an
-        example with more than :data:`MAX_EXACT_FEATURES` non-zero :math:`x_{ij}\\beta_j`.
+        example with more than ``MAX_EXACT_FEATURES`` (22) non-zero :math:`x_{ij}\\beta_j`.
 
     Examples
     --------

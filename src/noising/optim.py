@@ -23,7 +23,7 @@ with :math:`A_t = \\frac{\\delta}{1-\\delta}\\diag(X^\\top V(\\hat\\beta_t) X)`
 (:func:`dropout_preconditioner`). AdaGrad (Duchi et al., 2011) instead divides by
 the square root of the accumulated squared gradients.
 
-All three methods share one loop (:func:`_run`): they differ only in the
+All three methods share one loop (``_run``): they differ only in the
 per-coordinate divisor applied to the stochastic gradient. The module also
 computes the two diagonal statistics compared in the book: the mean squared
 gradient (:func:`adagrad_statistic`) and :math:`\\diag(X^\\top V X)/n`

@@ -46,7 +46,7 @@ class Penalty:
 
     Penalties can be added (``p + q``) and multiplied by a non-negative number
     (``c * p``); the result is again a penalty. Any object with a
-    ``value_and_grad`` method can be passed to :func:`fit_glm`; deriving from
+    ``value_and_grad`` method can be passed to :func:`~noising.fit.fit_glm`; deriving from
     this class only adds the arithmetic.
     """
 

@@ -220,7 +220,7 @@ def exact(X, beta, noise, family="logistic", *, per_example=False):
         noise model, a family that is not a name).
     ValueError
         For bad shapes or values, or when an example has more than
-        :data:`MAX_EXACT_FEATURES` non-zero terms under dropout with the logistic
+        :data:`~noising.moments.MAX_EXACT_FEATURES` non-zero terms under dropout with the logistic
         family (use :func:`monte_carlo` instead).
 
     Notes

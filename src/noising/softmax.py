@@ -65,7 +65,7 @@ def lse_line_coefficients(eta, v, order):
     ValueError
         If the shapes differ, ``K < 2``, an entry is NaN or infinite, ``order`` is
         outside ``[0, MAX_ORDER]``, or ``|v|`` is so large that the working precision
-        would exceed :data:`MAX_PRECISION_BITS` (rescale the line).
+        would exceed ``MAX_PRECISION_BITS`` (100 000 bits; rescale the line).
 
     Examples
     --------
