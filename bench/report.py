@@ -62,7 +62,7 @@ def failures(results):
     if not results["exact_vs_loop"]["agree"]:
         bad.append("regularizer.exact disagrees with the Python loop")
     if results["taylor_vs_sympy"].get("agree") is False:
-        bad.append("derivatives.softplus_derivative disagrees with SymPy")
+        bad.append("taylor.softplus_derivative disagrees with SymPy")
     return bad
 
 
@@ -139,10 +139,10 @@ def markdown(results):
               f"| {e['relative_difference']:.1e} |"]
     t = results["taylor_vs_sympy"]
     if "skipped" in t:
-        lines += ["", f"`derivatives.softplus_derivative` against SymPy: skipped ({t['skipped']})."]
+        lines += ["", f"`taylor.softplus_derivative` against SymPy: skipped ({t['skipped']})."]
     else:
         for r in t["rows"]:
-            lines.append(f"| `derivatives.softplus_derivative(k={r['k']}, z)` at {t['points']} "
+            lines.append(f"| `taylor.softplus_derivative(k={r['k']}, z)` at {t['points']} "
                          f"| `sympy.diff`, evaluated with {40 + 2 * r['k']} digits | {r['sympy_s']:.3f} s "
                          f"| {r['package_s'] * 1e3:.2f} ms | {_fmt_ratio(r['speedup'])} "
                          f"| {r['max_relative_difference']:.1e} |")
