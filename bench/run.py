@@ -9,7 +9,7 @@ What is measured (wall-clock seconds on this machine, one run each unless stated
 4. the whole test suite as ``make test`` runs it (``pytest -n 2 --dist loadfile``);
 5. ``noising.regularizer.exact`` against the plain Python loop over dropout masks in
    :mod:`bench.loops` (same numbers, speed-up ratio);
-6. ``noising.taylor.softplus_derivative`` against SymPy differentiation evaluated in
+6. ``noising.derivatives.softplus_derivative`` against SymPy differentiation evaluated in
    (40 + 2k)-digit arithmetic (same numbers, speed-up ratio);
 7. determinism: every notebook's text outputs from the build (1) and from the fresh
    executions (3) are compared; they must be identical, except in cells that read
@@ -324,10 +324,10 @@ def exact_vs_loop():
 
 def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
     try:
-        from noising import taylor
-        taylor.softplus_derivative  # noqa: B018
+        from noising import derivatives
+        derivatives.softplus_derivative  # noqa: B018
     except (ImportError, AttributeError) as exc:
-        return {"skipped": f"noising.taylor.softplus_derivative not importable ({exc})"}
+        return {"skipped": f"noising.derivatives.softplus_derivative not importable ({exc})"}
     import mpmath
     import numpy as np
     import sympy as sp
@@ -343,7 +343,7 @@ def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
                 return np.array([float(f(mpmath.mpf(float(v)))) for v in zs])
 
         t_sym, ref = best_of(by_sympy, 1)
-        t_pkg, val = best_of(lambda: taylor.softplus_derivative(k, zs), 3)
+        t_pkg, val = best_of(lambda: derivatives.softplus_derivative(k, zs), 3)
         scale = np.maximum(np.abs(ref), np.finfo(float).tiny)
         rel = float(np.max(np.abs(val - ref) / scale))
         rows.append({"k": k, "sympy_s": t_sym, "package_s": t_pkg, "speedup": t_sym / t_pkg,

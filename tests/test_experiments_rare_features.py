@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from noising import fit
+from noising import fit, penalties
 from noising.experiments import rare_features as rf
 from noising.verdicts import FAILS, HOLDS, NOT_ESTABLISHED
 
@@ -14,7 +14,7 @@ def test_l2_path_matches_cold_fits():
     lams = (0.1, 10.0, 1.0)
     path = rf.l2_path(tr.X, tr.y, lams, tol=1e-9)
     for lam, b in zip(lams, path):
-        cold = fit.fit_glm(tr.X, tr.y, fit.L2(lam), tol=1e-9).beta
+        cold = fit.fit_glm(tr.X, tr.y, penalties.L2(lam), tol=1e-9).beta
         np.testing.assert_allclose(b, cold, atol=1e-5)
     # stronger ridge, smaller weights
     assert np.linalg.norm(path[1]) < np.linalg.norm(path[2]) < np.linalg.norm(path[0])
@@ -98,7 +98,7 @@ def test_coadapted_modes_share_draws_and_order_confidence():
 def test_mc_dropout_fit_converges_to_expected_loss_minimiser():
     # with delta = 0 there is no noise: the plain (ridge) fit
     tr, _, _ = rf.draw_splits(2, SMALL, n_train=60, n_val=5, n_test=5)
-    ridge = fit.fit_glm(tr.X, tr.y, fit.L2(1.0), tol=1e-10).beta
+    ridge = fit.fit_glm(tr.X, tr.y, penalties.L2(1.0), tol=1e-10).beta
     mc0 = rf.mc_dropout_fit(tr.X, tr.y, 0.0, masks=3, l2=1.0, tol=1e-10).beta
     np.testing.assert_allclose(mc0, ridge, atol=1e-5)
     # with dropout, two mask seeds agree better with more masks, and the
@@ -145,7 +145,7 @@ def test_markdown_table():
 def test_coadaptation_fit_equal_average_strength():
     out = rf.coadaptation_fit(0, "with", n=150)
     tr = rf.coadapted(150, "with", seed=0)
-    pen = fit.DropoutPenalty(tr.X, 0.5)
+    pen = penalties.DropoutPenalty(tr.X, 0.5)
     w = pen.diag_fisher(out["beta_dropout"])
     # the L2 fit is stationary for the ridge of the same average weight
     lam = w.mean() + rf.EPS

@@ -51,7 +51,7 @@ def test_poisson_returns_inf_without_warning():
 def test_unknown_family_is_rejected_with_the_choices():
     with pytest.raises(ValueError, match="choose one of"):
         get_family("gamma")
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="family"):
         get_family(None)
     fam = get_family("logistic")
     assert get_family(fam) is fam

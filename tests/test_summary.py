@@ -59,10 +59,22 @@ def test_constant_results_have_zero_width():
         ([0.5], {}, "at least two repetitions"),
         (0.5, {}, "at least two repetitions"),
         ([0.5, np.nan], {}, "NaN"),
-        ([0.5, 0.6], {"level": 1.0}, "level must be a number in"),
-        ([0.5, 0.6], {"level": "95%"}, "level must be a number in"),
+        ([0.5, 0.6], {"level": 1.0}, r"level must be in \(0, 1\)"),
+        ([0.5, 0.6], {"axis": 5}, "axis = 5 is out of range"),
     ],
 )
 def test_bad_input_raises_a_helpful_value_error(x, kwargs, match):
     with pytest.raises(ValueError, match=match):
         t_interval(x, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{"level": "95%"}, {"level": True}, {"axis": 0.0}])
+def test_arguments_of_the_wrong_type_raise_type_error(kwargs):
+    with pytest.raises(TypeError, match=next(iter(kwargs))):
+        t_interval([0.5, 0.6], **kwargs)
+
+
+def test_huge_values_give_a_finite_interval():
+    mean, lo, hi = t_interval([1e307, 1.5e307, 1.7e307])
+    assert np.isfinite([mean, lo, hi]).all() and lo < mean < hi
+    assert mean == pytest.approx(1.4e307, rel=1e-15)

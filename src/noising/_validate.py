@@ -1,76 +1,309 @@
-"""Input checks shared by every public function of :mod:`noising`.
+"""Input checks shared by every public function of :mod:`noising` (the only home of them).
 
-Each check raises :class:`ValueError` with a message that says what is wrong
-and what to do instead, so that a reader who passes bad input learns how to fix
-it without reading the source.
+In the spirit of scikit-learn's ``check_scalar`` and ``check_array``:
+
+* a value of the wrong *type* (a string, ``None``, a complex number, a bool where a
+  number is expected, a float where an integer is expected, an array of strings or
+  objects) raises :class:`TypeError`;
+* a value of the right type but the wrong *value* (out of range, NaN or infinite,
+  wrong shape, empty, too large to compute) raises :class:`ValueError`;
+* every message starts with the argument's name, says what was expected and what
+  was received, and, where it helps, what to do instead.
+
+Arrays of bools and integers are accepted wherever real arrays are (they are
+converted to float, as scikit-learn does); complex arrays are refused rather than
+silently losing their imaginary part.
+
+Size limits (:data:`MAX_ELEMENTS`, :data:`MAX_WORK`) turn a request that could not
+finish in reasonable time or memory into a :class:`ValueError` that states the limit.
 """
 from __future__ import annotations
 
+import math
+import numbers
+import operator
+
 import numpy as np
 
+__all__ = [
+    "MAX_ELEMENTS",
+    "MAX_WORK",
+    "check_scalar",
+    "check_count",
+    "check_probability",
+    "check_bool",
+    "check_choice",
+    "check_array",
+    "check_vector",
+    "check_design",
+    "check_design_beta",
+    "check_beta",
+    "check_labels",
+    "check_weights",
+    "check_indices",
+    "check_axis",
+    "check_noise",
+    "check_random_state",
+    "check_linear_predictor",
+    "check_size",
+]
 
-def as_design(X, beta):
-    """Return ``(X, beta)`` as float arrays of shape ``(n, d)`` and ``(d,)``.
+#: Largest number of array elements a data generator builds (8e8 bytes of float64).
+MAX_ELEMENTS = 10**8
+#: Largest number of elementary steps (draws x examples x features, or SGD steps x
+#: features) an iterative routine accepts; about a minute of work on one core.
+MAX_WORK = 10**9
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
+def _suffix(hint):
+    return f"; {hint}" if hint else ""
+
+
+def _range_text(min, max, include_min, include_max):
+    if min is not None and max is not None:
+        lo = "[" if include_min else "("
+        hi = "]" if include_max else ")"
+        return f"in {lo}{min}, {max}{hi}"
+    if min is not None:
+        return f"{'>=' if include_min else '>'} {min}"
+    if max is not None:
+        return f"{'<=' if include_max else '<'} {max}"
+    return "finite"
+
+
+def check_scalar(value, name, kind="real", *, min=None, max=None, include_min=True, include_max=True, hint=""):
+    """Check a scalar argument and return it as ``float`` (``kind="real"``) or ``int``.
 
     Parameters
     ----------
-    X : array_like, shape (n, d) or (d,)
-        Design matrix, or a single example.
-    beta : array_like, shape (d,)
-        Weight vector.
+    value : object
+        The argument to check.
+    name : str
+        Its name, used in the messages.
+    kind : {"real", "int"}
+        ``"real"`` accepts Python and NumPy integers and floats; ``"int"`` accepts
+        Python and NumPy integers only. Bools are refused in both cases.
+    min, max : float, optional
+        Bounds of the allowed range.
+    include_min, include_max : bool
+        Whether the bounds themselves are allowed.
+    hint : str
+        Advice appended to the message of a :class:`ValueError`.
+
+    Returns
+    -------
+    float or int
 
     Raises
     ------
+    TypeError
+        If ``value`` is not a number of the requested kind (bools included).
     ValueError
-        If the shapes do not match, an array is empty, or an entry is NaN or
-        infinite.
+        If ``value`` is NaN, infinite or outside the range.
+
+    Examples
+    --------
+    >>> check_scalar(0.5, "delta", min=0, max=1, include_max=False)
+    0.5
+    >>> check_scalar(True, "delta")
+    Traceback (most recent call last):
+    ...
+    TypeError: delta must be a real number, got True (bool).
     """
-    X = np.asarray(X, dtype=float)
-    beta = np.asarray(beta, dtype=float)
-    if beta.ndim != 1:
+    if kind not in ("real", "int"):  # pragma: no cover - programming error
+        raise ValueError(f"kind must be 'real' or 'int', got {kind!r}.")
+    want = "an integer" if kind == "int" else "a real number"
+    abstract = numbers.Integral if kind == "int" else numbers.Real
+    if _is_bool(value) or not isinstance(value, abstract):
+        extra = ""
+        if kind == "int" and isinstance(value, numbers.Real) and not _is_bool(value):
+            extra = f"; pass int({value!r}) if a whole number is meant"
+        raise TypeError(f"{name} must be {want}, got {value!r} ({_type_name(value)}){extra}.")
+    out = operator.index(value) if kind == "int" else float(value)
+    if kind == "real" and not math.isfinite(out):
+        raise ValueError(f"{name} must be finite, got {out}{_suffix(hint)}.")
+    too_low = min is not None and (out < min if include_min else out <= min)
+    too_high = max is not None and (out > max if include_max else out >= max)
+    if too_low or too_high:
         raise ValueError(
-            f"beta must be a 1-D vector of shape (d,), got shape {beta.shape}; "
-            "pass a flat array such as beta.ravel()."
+            f"{name} must be {_range_text(min, max, include_min, include_max)}, got {out}{_suffix(hint)}."
         )
-    if X.ndim == 1:
+    return out
+
+
+def check_count(value, name, *, min=1, max=None, hint=""):
+    """An integer count ``min <= value <= max`` (see :func:`check_scalar`), as ``int``.
+
+    ``max`` is where a size guard goes: the message states the limit and ``hint``
+    says what to do instead.
+    """
+    return check_scalar(value, name, "int", min=min, max=max, hint=hint)
+
+
+def check_probability(value, name, *, include_0=True, include_1=False, hint=""):
+    """A probability in ``[0, 1)`` by default (bounds chosen with ``include_0``/``include_1``), as ``float``."""
+    return check_scalar(value, name, "real", min=0, max=1, include_min=include_0, include_max=include_1, hint=hint)
+
+
+def check_bool(value, name):
+    """A flag: ``True`` or ``False`` (Python or NumPy bool), else :class:`TypeError`."""
+    if not _is_bool(value):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({_type_name(value)}).")
+    return bool(value)
+
+
+def check_choice(value, name, choices):
+    """A string among ``choices``: :class:`TypeError` for a non-string, :class:`ValueError` for another string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {sorted(choices)} (a string), got {value!r} ({_type_name(value)}).")
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {sorted(choices)}.")
+    return value
+
+
+def _to_float_array(a, name):
+    if a is None or isinstance(a, (str, bytes, dict, set)) or callable(a):
+        raise TypeError(f"{name} must be an array of real numbers, got {a!r} ({_type_name(a)}).")
+    if hasattr(a, "toarray") and not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} must be a dense array; got a sparse matrix, pass {name}.toarray().")
+    try:
+        arr = np.asarray(a)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, got a ragged sequence "
+            "(rows of different lengths); pad or trim the rows to one length."
+        ) from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{name} must be real, got complex values (dtype {arr.dtype}); "
+            f"pass {name}.real if the imaginary part is meant to be dropped."
+        )
+    if kind == "O":
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be an array of real numbers, got an array of Python objects.") from None
+    elif kind not in "biuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype} (e.g. strings).")
+    return arr.astype(float, copy=False)
+
+
+def check_array(a, name, *, ndim=None, shape=None, allow_empty=False, finite=True):
+    """Return ``a`` as a float array after checking type, dimension, shape, emptiness and finiteness.
+
+    Parameters
+    ----------
+    a : array_like
+        Bool, integer or float entries (converted to float).
+    name : str
+    ndim : int, optional
+        Required number of dimensions.
+    shape : tuple, optional
+        Required shape.
+    allow_empty : bool
+        Whether an array with no elements is acceptable.
+    finite : bool
+        Whether to refuse NaN and infinity.
+
+    Raises
+    ------
+    TypeError
+        For complex, string, object or ``None`` input.
+    ValueError
+        For a ragged sequence, a wrong dimension or shape, an empty array, NaN or infinity.
+    """
+    arr = _to_float_array(a, name)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}.")
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {arr.shape}.")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least one value.")
+    if finite and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; remove or impute them before calling.")
+    return arr
+
+
+def check_vector(v, name, *, size=None, allow_empty=False):
+    """A finite 1-D float array (of length ``size`` if given)."""
+    v = _to_float_array(v, name)
+    if v.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D vector, got shape {v.shape}; pass a flat array such as {name}.ravel().")
+    if size is not None and v.shape[0] != size:
+        raise ValueError(f"{name} must have length {size} (one entry per column of X), got {v.shape[0]}.")
+    return check_array(v, name, allow_empty=allow_empty)
+
+
+def check_design(X, name="X", *, allow_vector=False, allow_no_rows=False):
+    """A finite float design of shape ``(n, d)``, ``d >= 1`` (a 1-D ``x`` becomes one row if allowed)."""
+    X = _to_float_array(X, name)
+    if allow_vector and X.ndim == 1:
         X = X[None, :]
     if X.ndim != 2:
+        shapes = "(n, d) or (d,)" if allow_vector else "(n, d)"
         raise ValueError(
-            f"X must have shape (n, d) or (d,), got shape {X.shape}; "
-            "stack the examples as the rows of a 2-D array."
+            f"{name} must have shape {shapes}, got shape {X.shape}; stack the examples as the rows of a 2-D array."
         )
-    if X.shape[1] != beta.shape[0]:
+    if X.shape[1] == 0 or (X.shape[0] == 0 and not allow_no_rows):
+        raise ValueError(f"{name} is empty (shape {X.shape}); pass at least one example with at least one feature.")
+    return check_array(X, name, allow_empty=allow_no_rows)
+
+
+def check_beta(beta, d, name="beta"):
+    """A finite weight vector of shape ``(d,)`` matching a design with ``d`` columns."""
+    beta = _to_float_array(beta, name)
+    if beta.ndim != 1:
         raise ValueError(
-            f"X has {X.shape[1]} columns but beta has {beta.shape[0]} entries; "
-            "they must agree (X is (n, d), beta is (d,))."
+            f"{name} must be a 1-D vector of shape (d,), got shape {beta.shape}; pass a flat array such as {name}.ravel()."
         )
-    if X.size == 0:
-        raise ValueError("X is empty; pass at least one example with at least one feature.")
-    finite(X, "X")
-    finite(beta, "beta")
+    if beta.shape[0] != d:
+        raise ValueError(
+            f"{name} must have shape ({d},) to match the {d} columns of X, got shape {beta.shape} "
+            f"(X is (n, d), {name} is (d,))."
+        )
+    return check_array(beta, name)
+
+
+def check_design_beta(X, beta, *, beta_name="beta"):
+    """Return ``(X, beta)`` as float arrays of shape ``(n, d)`` and ``(d,)`` (a 1-D ``X`` is one example).
+
+    Raises
+    ------
+    TypeError
+        For complex, string or object input.
+    ValueError
+        If the shapes do not match, an array is empty, an entry is NaN or infinite, or
+        a product :math:`x_{ij}\\beta_j` overflows the float range.
+    """
+    X = check_design(X, "X", allow_vector=True)
+    beta = check_beta(beta, X.shape[1], beta_name)
+    with np.errstate(over="ignore", invalid="ignore"):
+        big = np.abs(X).max(axis=0) * np.abs(beta)
+    if not np.all(np.isfinite(big)):
+        raise ValueError(
+            f"X * {beta_name} overflows the float range (|x_ij {beta_name}_j| > 1.8e308); "
+            f"rescale the features or {beta_name}."
+        )
     return X, beta
 
 
-def finite(a, name):
-    """Raise ``ValueError`` if array ``a`` holds NaN or infinity."""
-    a = np.asarray(a)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(
-            f"{name} contains NaN or infinite values; remove or impute them before calling."
-        )
-    return a
+def check_linear_predictor(z, what="X @ beta"):
+    """Refuse a linear predictor :math:`x_i\\beta` that overflowed to infinity (sums of large terms)."""
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"{what} overflows the float range for some example; rescale the features or the weights.")
+    return z
 
 
-def positive_int(value, name):
-    """Return ``value`` as an int, raising ``ValueError`` unless it is >= 1."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}.")
-    return int(value)
-
-
-def labels(y, n, family=None):
+def check_labels(y, n, family=None, name="y"):
     """Validate responses ``y`` for the ``n`` rows of a design.
 
     Parameters
@@ -81,26 +314,109 @@ def labels(y, n, family=None):
     family : Family, optional
         When given, the responses must lie in the family's support: labels in
         {0, 1} for ``"logistic"``, counts >= 0 for ``"poisson"``.
+    name : str
 
     Returns
     -------
     ndarray, shape (n,), float
-
-    Raises
-    ------
-    ValueError
-        On a wrong shape, NaN or inf, or a response outside the family's support.
     """
-    y = np.asarray(y, dtype=float)
+    y = _to_float_array(y, name)
     if y.ndim != 1 or y.shape[0] != n:
         raise ValueError(
-            f"y must be a 1-D array with one response per row of X ({n}), got shape {y.shape}; "
-            "pass y.ravel() if it is a column vector."
+            f"{name} must be a 1-D array with one response per row of X ({n}), got shape {y.shape}; "
+            f"pass {name}.ravel() if it is a column vector."
         )
-    finite(y, "y")
-    name = getattr(family, "name", None)
-    if name == "logistic" and not np.all((y == 0) | (y == 1)):
-        raise ValueError("logistic regression needs labels y in {0, 1}; recode e.g. y = (y > 0).astype(float).")
-    if name == "poisson" and np.any(y < 0):
-        raise ValueError("Poisson regression needs counts y >= 0.")
+    y = check_array(y, name, allow_empty=(n == 0))
+    fam = getattr(family, "name", None)
+    if fam == "logistic" and not np.all((y == 0) | (y == 1)):
+        raise ValueError(
+            f"{name}: logistic regression needs labels {name} in {{0, 1}}; recode e.g. {name} = ({name} > 0).astype(float)."
+        )
+    if fam == "poisson" and np.any(y < 0):
+        raise ValueError(f"{name}: Poisson regression needs counts {name} >= 0.")
     return y
+
+
+def check_weights(weights, n, name="weights"):
+    """Non-negative example weights with a positive sum, normalised to sum to one (uniform if ``None``)."""
+    if weights is None:
+        return np.full(n, 1.0 / n)
+    w = check_array(weights, name, shape=(n,))
+    if np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"{name} must be non-negative with a positive sum (they are normalised to 1).")
+    return w / w.sum()
+
+
+def check_indices(indices, d, name):
+    """Integer column indices in ``[-d, d)``; returns a boolean mask, True for the columns *not* listed.
+
+    ``None`` or an empty sequence lists no column. With ``d = None`` only the types
+    are checked (before the number of columns is known) and ``None`` is returned.
+    """
+    mask = np.ones(d if d is not None else 0, dtype=bool)
+    if indices is None:
+        return mask if d is not None else None
+    if isinstance(indices, (str, bytes, dict, set)) or _is_bool(indices):
+        raise TypeError(f"{name} must be a sequence of integer column indices, got {indices!r}.")
+    try:
+        idx = np.atleast_1d(np.asarray(indices))
+    except ValueError:
+        raise ValueError(f"{name} must be a flat sequence of integer column indices, got {indices!r}.") from None
+    if idx.size == 0:
+        return mask if d is not None else None
+    if idx.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be a sequence of integer column indices, got {indices!r}; "
+            f"for an intercept in column 0 pass {name}=[0]."
+        )
+    if d is None:
+        return None
+    if idx.ndim != 1 or np.any(idx < -d) or np.any(idx >= d):
+        raise ValueError(f"{name} indices must lie in [-{d}, {d}) for {d} features, got {indices!r}.")
+    mask[idx] = False
+    return mask
+
+
+def check_axis(axis, ndim, name="axis"):
+    """An integer axis of an array with ``ndim`` dimensions (negative counts from the end)."""
+    axis = check_scalar(axis, name, "int")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name} = {axis} is out of range for an array with {ndim} dimension(s); use 0..{ndim - 1}.")
+    return axis
+
+
+def check_noise(noise, name="noise", *, dropout_only=False):
+    """A :class:`~noising.noise.Dropout` or :class:`~noising.noise.Gaussian` instance, else :class:`TypeError`."""
+    from .noise import Dropout, Gaussian
+
+    allowed = (Dropout,) if dropout_only else (Dropout, Gaussian)
+    if not isinstance(noise, allowed):
+        want = "noising.Dropout(delta)" if dropout_only else "noising.Dropout(delta) or noising.Gaussian(sigma)"
+        raise TypeError(f"{name} must be {want}, got {noise!r} ({_type_name(noise)}).")
+    return noise
+
+
+def check_random_state(seed, name="seed"):
+    """A :class:`numpy.random.Generator` from a non-negative integer seed (or a list of them), a Generator, or ``None``.
+
+    ``None`` draws fresh entropy from the operating system (not reproducible).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, (list, tuple)):  # a sequence of integers, as numpy accepts (e.g. [rep, seed])
+        for i, part in enumerate(seed):
+            check_scalar(part, f"{name}[{i}]", "int", min=0)
+        return np.random.default_rng([int(part) for part in seed])
+    seed = check_scalar(seed, name, "int", min=0, hint="pass a non-negative integer or a numpy.random.Generator")
+    return np.random.default_rng(seed)
+
+
+def check_size(total, limit, what, hint):
+    """Refuse work or memory of ``total`` units above ``limit`` (a :class:`ValueError` stating both)."""
+    if total > limit:
+        raise ValueError(f"{what} = {total:.3g} exceeds the limit {limit:.3g}; {hint}.")
+    return total

@@ -1,7 +1,7 @@
 """Simulated designs and offline real data for the book's experiments.
 
 Everything here is seeded: pass an integer seed or a
-:class:`numpy.random.Generator`, and the same seed gives the same data.
+``numpy.random.Generator``, and the same seed gives the same data.
 
 * :func:`normalize_columns`: scale a design so that :math:`\\sum_i x_{ij}^2 = 1`
   for every column :math:`j`, the normalisation under which Table 1 of
@@ -16,12 +16,22 @@ Everything here is seeded: pass an integer seed or a
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import finite, positive_int
+from ._validate import (
+    MAX_ELEMENTS,
+    check_array,
+    check_bool,
+    check_count,
+    check_design,
+    check_probability,
+    check_random_state,
+    check_scalar,
+    check_size,
+    check_vector,
+)
 from .families import get_family
 
 __all__ = [
@@ -36,28 +46,9 @@ __all__ = [
 ]
 
 
-def _prob(value, name, *, open_low=True, open_high=True):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number in (0, 1), got {value!r}.")
-    lo_ok = value > 0 if open_low else value >= 0
-    hi_ok = value < 1 if open_high else value <= 1
-    if not (math.isfinite(value) and lo_ok and hi_ok):
-        raise ValueError(f"{name} must lie in {'(' if open_low else '['}0, 1{')' if open_high else ']'}, got {value}.")
-    return float(value)
-
-
-def _real(value, name, *, nonneg=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a real number, got {value!r}.")
-    if not math.isfinite(value) or (nonneg and value < 0):
-        raise ValueError(f"{name} must be finite{' and >= 0' if nonneg else ''}, got {value}.")
-    return float(value)
-
-
-def _count(value, name, minimum=0):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
+def _elements(total, what):
+    """Refuse arrays of more than :data:`~noising._validate.MAX_ELEMENTS` entries."""
+    check_size(total, MAX_ELEMENTS, what, "draw fewer examples or features (or several smaller batches)")
 
 
 def normalize_columns(X):
@@ -80,11 +71,11 @@ def normalize_columns(X):
         If ``X`` is not a non-empty 2-D array, holds NaN/inf, or has an
         all-zero column (which cannot be normalised; drop it first).
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.size == 0:
-        raise ValueError(f"X must be a non-empty 2-D design (n, d), got shape {X.shape}.")
-    finite(X, "X")
-    norms = np.sqrt((X * X).sum(axis=0))
+    X = check_design(X)
+    # column norms scaled by the largest entry, so that the squares neither overflow nor underflow
+    top = np.abs(X).max(axis=0)
+    safe = np.where(top > 0, top, 1.0)
+    norms = top * np.sqrt(((X / safe) ** 2).sum(axis=0))
     if np.any(norms == 0):
         bad = np.flatnonzero(norms == 0).tolist()
         raise ValueError(f"columns {bad} are all zero and cannot be normalised; remove them first.")
@@ -116,24 +107,24 @@ def simulate_glm(n, beta, family="logistic", *, scales=None, seed=0):
     X : ndarray, shape (n, d)
     y : ndarray, shape (n,)
     """
-    n = positive_int(n, "n")
-    beta = np.asarray(beta, dtype=float)
-    if beta.ndim != 1 or beta.size == 0:
-        raise ValueError(f"beta must be a non-empty 1-D vector, got shape {beta.shape}.")
-    finite(beta, "beta")
+    n = check_count(n, "n")
+    beta = check_vector(beta, "beta")
     fam = get_family(family)
     d = beta.size
+    _elements(n * d, "n * d (entries of X)")
     if scales is None:
         scales = np.ones(d)
-    scales = np.asarray(scales, dtype=float)
+    scales = check_array(scales, "scales")
     if scales.shape != (d,):
         raise ValueError(f"scales must have shape ({d},) like beta, got {scales.shape}.")
-    finite(scales, "scales")
     if np.any(scales <= 0):
         raise ValueError("scales are standard deviations and must be > 0.")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     X = rng.standard_normal((n, d)) * scales
-    z = X @ beta
+    with np.errstate(over="ignore"):
+        z = X @ beta
+    if not np.all(np.isfinite(z)):
+        raise ValueError("X @ beta overflows the float range; lower beta or scales.")
     if fam.name == "logistic":
         y = (rng.random(n) < fam.A1(z)).astype(float)
     elif fam.name == "poisson":
@@ -212,28 +203,28 @@ def rare_features(
     -------
     RareFeatures
     """
-    n = positive_int(n, "n")
-    n_rare = _count(n_rare, "n_rare")
-    n_common = _count(n_common, "n_common")
-    common_signal = _count(common_signal, "common_signal")
+    n = check_count(n, "n")
+    n_rare = check_count(n_rare, "n_rare", min=0)
+    n_common = check_count(n_common, "n_common", min=0)
+    common_signal = check_count(common_signal, "common_signal", min=0)
     if n_rare + n_common < 1:
-        raise ValueError("the design needs at least one feature: set n_rare or n_common >= 1.")
+        raise ValueError("n_rare + n_common: the design needs at least one feature: set n_rare or n_common >= 1.")
     if common_signal > n_common:
         raise ValueError(f"common_signal ({common_signal}) cannot exceed n_common ({n_common}).")
-    rare_rate = _prob(rare_rate, "rare_rate")
-    rare_strength = _real(rare_strength, "rare_strength", nonneg=True)
-    common_strength = _real(common_strength, "common_strength", nonneg=True)
+    rare_rate = check_probability(rare_rate, "rare_rate", include_0=False)
+    rare_strength = check_scalar(rare_strength, "rare_strength", min=0)
+    common_strength = check_scalar(common_strength, "common_strength", min=0)
     d = n_rare + n_common
+    _elements(n * d, "n * (n_rare + n_common) (entries of X)")
     if beta is None:
         signs_r = np.where(np.arange(n_rare) % 2 == 0, 1.0, -1.0)
         signs_c = np.where(np.arange(common_signal) % 2 == 0, 1.0, -1.0)
         beta = np.concatenate([rare_strength * signs_r, common_strength * signs_c, np.zeros(n_common - common_signal)])
     else:
-        beta = np.asarray(beta, dtype=float)
+        beta = check_array(beta, "beta")
         if beta.shape != (d,):
             raise ValueError(f"beta must have shape ({d},) = (n_rare + n_common,), got {beta.shape}.")
-        finite(beta, "beta")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     rare = (rng.random((n, n_rare)) < rare_rate).astype(float)
     common = rng.standard_normal((n, n_common))
     X = np.hstack([rare, common])
@@ -257,11 +248,14 @@ def train_val_test_split(n, sizes, seed=0):
     list of ndarray
         One index array per part.
     """
-    n = positive_int(n, "n")
-    sizes = [_count(s, "each size", minimum=1) for s in sizes]
+    n = check_count(n, "n")
+    _elements(n, "n (indices to permute)")
+    if isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"sizes must be a sequence of integers, got {sizes!r} ({type(sizes).__name__}).")
+    sizes = [check_count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     if sum(sizes) > n:
-        raise ValueError(f"the parts ({sum(sizes)} examples) do not fit into n = {n}; make them smaller.")
-    perm = np.random.default_rng(seed).permutation(n)
+        raise ValueError(f"sizes: the parts ({sum(sizes)} examples) do not fit into n = {n}; make them smaller.")
+    perm = check_random_state(seed).permutation(n)
     out, start = [], 0
     for s in sizes:
         out.append(perm[start : start + s])
@@ -288,6 +282,7 @@ def load_breast_cancer(standardize=True):
     """
     from sklearn.datasets import load_breast_cancer as _load
 
+    standardize = check_bool(standardize, "standardize")
     bunch = _load()
     X = np.asarray(bunch.data, dtype=float)
     y = np.asarray(bunch.target, dtype=float)
@@ -353,16 +348,17 @@ def bag_of_words(n, *, vocab=100, n_discriminative=20, doc_length=30, strength=2
     -------
     BagOfWords
     """
-    n = positive_int(n, "n")
-    vocab = _count(vocab, "vocab", minimum=2)
-    n_discriminative = _count(n_discriminative, "n_discriminative", minimum=1)
+    n = check_count(n, "n")
+    vocab = check_count(vocab, "vocab", min=2)
+    _elements(n * vocab, "n * vocab (entries of X)")
+    n_discriminative = check_count(n_discriminative, "n_discriminative", min=1)
     if n_discriminative > vocab:
         raise ValueError(f"n_discriminative ({n_discriminative}) cannot exceed vocab ({vocab}).")
-    doc_length = _real(doc_length, "doc_length", nonneg=True)
-    if doc_length < 1:
-        raise ValueError(f"doc_length must be >= 1 (the mean number of words per document), got {doc_length}.")
-    strength = _real(strength, "strength", nonneg=True)
-    zipf = _real(zipf, "zipf", nonneg=True)
+    doc_length = check_scalar(
+        doc_length, "doc_length", min=1, max=1e9, hint="it is the mean number of words per document"
+    )
+    strength = check_scalar(strength, "strength", min=0, max=700, hint="it is a log odds ratio")
+    zipf = check_scalar(zipf, "zipf", min=0, max=100)
     base = (np.arange(vocab) + 1.0) ** (-zipf)
     discriminative = np.zeros(vocab, dtype=bool)
     discriminative[vocab - n_discriminative :] = True
@@ -370,7 +366,7 @@ def bag_of_words(n, *, vocab=100, n_discriminative=20, doc_length=30, strength=2
     sign[discriminative] = np.where(np.arange(n_discriminative) % 2 == 0, 1.0, -1.0)
     word_prob = np.vstack([base * np.exp(-0.5 * strength * sign), base * np.exp(0.5 * strength * sign)])
     word_prob /= word_prob.sum(axis=1, keepdims=True)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     y = (rng.random(n) < 0.5).astype(float)
     lengths = 1 + rng.poisson(doc_length - 1, size=n)
     X = rng.multinomial(lengths, word_prob[y.astype(int)]).astype(float)

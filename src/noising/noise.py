@@ -13,14 +13,31 @@ vanish (Wager et al., 2013, Section 2).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_design
+from ._validate import check_array, check_design_beta, check_noise, check_probability, check_random_state, check_scalar
 
 __all__ = ["Dropout", "Gaussian", "check_noise"]
+
+
+def _row_scale(W):
+    """``(m, s)`` with ``m_i = max_j |W_ij|`` and ``s_i = sum_j (W_ij/m_i)^2``, so ``sum_j W_ij^2 = m_i^2 s_i``.
+
+    The scaled form neither overflows nor underflows where the sum of squares
+    itself is a float (and ``m_i = s_i = 0`` for an all-zero row).
+    """
+    m = np.abs(W).max(axis=1)
+    safe = np.where(m > 0, m, 1.0)
+    s = ((W / safe[:, None]) ** 2).sum(axis=1)
+    return m, s
+
+
+def _norm(v):
+    """Euclidean norm of a 1-D float vector without overflow or underflow."""
+    m, s = _row_scale(v[None, :])
+    return float(m[0] * np.sqrt(s[0]))
 
 
 @dataclass(frozen=True)
@@ -34,22 +51,25 @@ class Dropout:
 
     Raises
     ------
+    TypeError
+        If ``delta`` is not a real number (a bool, a string, ``None``...).
     ValueError
         If ``delta`` is not a finite number in ``[0, 1)``.
+
+    Examples
+    --------
+    >>> Dropout(0.5).scale
+    2.0
     """
 
     delta: float
 
     def __post_init__(self):
-        d = self.delta
-        if isinstance(d, bool) or not isinstance(d, (int, float, np.integer, np.floating)):
-            raise ValueError(f"delta must be a number in [0, 1), got {d!r}.")
-        if not (math.isfinite(d) and 0.0 <= d < 1.0):
-            raise ValueError(
-                f"dropout probability delta must satisfy 0 <= delta < 1, got {d}; "
-                "delta = 1 would drop every feature and the rescaling 1/(1 - delta) is undefined."
-            )
-        object.__setattr__(self, "delta", float(d))
+        d = check_probability(
+            self.delta, "delta",
+            hint="delta = 1 would drop every feature and the rescaling 1/(1 - delta) is undefined",
+        )
+        object.__setattr__(self, "delta", d)
 
     @property
     def scale(self) -> float:
@@ -63,8 +83,14 @@ class Dropout:
         -------
         ndarray, shape (n,)
         """
-        X, beta = as_design(X, beta)
-        return self.delta / (1.0 - self.delta) * ((X * beta) ** 2).sum(axis=1)
+        f, m = self._variance_parts(*check_design_beta(X, beta))
+        with np.errstate(over="ignore"):
+            return f * m * m
+
+    def _variance_parts(self, X, beta):
+        """``(f, m)`` with variance ``f * m**2`` per example, for checked arrays (no overflow in ``f``, ``m``)."""
+        m, s = _row_scale(X * beta)
+        return self.delta / (1.0 - self.delta) * s, m
 
     def sample(self, X, rng):
         """Draw one noised copy :math:`\\tilde X` of ``X`` (same shape).
@@ -75,8 +101,8 @@ class Dropout:
         rng : numpy.random.Generator or int
             Source of randomness (a seed is turned into a Generator).
         """
-        X = np.asarray(X, dtype=float)
-        rng = np.random.default_rng(rng)
+        X = check_array(X, "X", allow_empty=True)
+        rng = check_random_state(rng, "rng")
         keep = rng.random(X.shape) >= self.delta
         return X * keep * self.scale
 
@@ -92,6 +118,8 @@ class Gaussian:
 
     Raises
     ------
+    TypeError
+        If ``sigma`` is not a real number.
     ValueError
         If ``sigma`` is negative, NaN or infinite.
     """
@@ -99,15 +127,11 @@ class Gaussian:
     sigma: float
 
     def __post_init__(self):
-        s = self.sigma
-        if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)):
-            raise ValueError(f"sigma must be a non-negative number, got {s!r}.")
-        if not (math.isfinite(s) and s >= 0.0):
-            raise ValueError(
-                f"noise standard deviation sigma must be finite and >= 0, got {s}; "
-                "pass the standard deviation, not the variance, and use sigma = 0 for no noise."
-            )
-        object.__setattr__(self, "sigma", float(s))
+        s = check_scalar(
+            self.sigma, "sigma", min=0,
+            hint="pass the standard deviation, not the variance, and use sigma = 0 for no noise",
+        )
+        object.__setattr__(self, "sigma", s)
 
     def variance(self, X, beta):
         """Per-example :math:`\\operatorname{Var}_\\xi[\\tilde x_i\\beta] = \\sigma^2\\lVert\\beta\\rVert_2^2`.
@@ -116,20 +140,18 @@ class Gaussian:
         -------
         ndarray, shape (n,)
         """
-        X, beta = as_design(X, beta)
-        return np.full(X.shape[0], self.sigma**2 * float(beta @ beta))
+        f, m = self._variance_parts(*check_design_beta(X, beta))
+        with np.errstate(over="ignore"):
+            return f * m * m
+
+    def _variance_parts(self, X, beta):
+        """``(f, m)`` with variance ``f * m**2`` per example: ``f = 1``, ``m = sigma * ||beta||``."""
+        with np.errstate(over="ignore"):
+            m = self.sigma * _norm(beta)
+        return np.ones(X.shape[0]), np.full(X.shape[0], m)
 
     def sample(self, X, rng):
         """Draw one noised copy :math:`\\tilde X = X + \\varepsilon` of ``X``."""
-        X = np.asarray(X, dtype=float)
-        rng = np.random.default_rng(rng)
+        X = check_array(X, "X", allow_empty=True)
+        rng = check_random_state(rng, "rng")
         return X + self.sigma * rng.standard_normal(X.shape)
-
-
-def check_noise(noise):
-    """Return ``noise`` if it is a :class:`Dropout` or :class:`Gaussian`, else raise ``ValueError``."""
-    if not isinstance(noise, (Dropout, Gaussian)):
-        raise ValueError(
-            f"noise must be noising.Dropout(delta) or noising.Gaussian(sigma), got {noise!r}."
-        )
-    return noise

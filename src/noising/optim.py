@@ -23,7 +23,7 @@ with :math:`A_t = \\frac{\\delta}{1-\\delta}\\diag(X^\\top V(\\hat\\beta_t) X)`
 (:func:`dropout_preconditioner`). AdaGrad (Duchi et al., 2011) instead divides by
 the square root of the accumulated squared gradients.
 
-All three methods share one loop (:func:`_run`): they differ only in the
+All three methods share one loop (``_run``): they differ only in the
 per-coordinate divisor applied to the stochastic gradient. The module also
 computes the two diagonal statistics compared in the book: the mean squared
 gradient (:func:`adagrad_statistic`) and :math:`\\diag(X^\\top V X)/n`
@@ -31,13 +31,30 @@ gradient (:func:`adagrad_statistic`) and :math:`\\diag(X^\\top V X)/n`
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_design, finite, labels, positive_int
+from ._validate import (
+    check_count,
+    check_design,
+    check_design_beta,
+    check_labels,
+    check_linear_predictor,
+    check_probability,
+    check_random_state,
+    check_scalar,
+    check_weights,
+)
 from .families import get_family
+from .fisher import _diag_xvx
+
+#: Largest number of single-example updates of :func:`sgd`, :func:`adagrad` and
+#: :func:`dropout_sgd_preconditioned` (each is a Python-level step, about 10 microseconds).
+MAX_STEPS = 10**7
+
+# delta = 0 would make the preconditioner vanish: these methods need 0 < delta < 1
+_DELTA_HINT = "delta = 0 gives no penalty (an infinite step) and delta = 1 drops every feature"
 
 __all__ = [
     "OptimResult",
@@ -49,52 +66,8 @@ __all__ = [
     "sgd",
     "adagrad",
     "dropout_sgd_preconditioned",
+    "MAX_STEPS",
 ]
-
-
-# ----------------------------------------------------------------------------- checks
-def _design(X):
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.size == 0:
-        raise ValueError(
-            f"X must be a non-empty 2-D array of shape (n, d), got shape {X.shape}; "
-            "stack the examples as rows."
-        )
-    return finite(X, "X")
-
-
-def _positive_float(value, name, *, allow_zero=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a positive number, got {value!r}.")
-    value = float(value)
-    ok = value >= 0.0 if allow_zero else value > 0.0
-    if not (math.isfinite(value) and ok):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be finite and {bound}, got {value}.")
-    return value
-
-
-def _delta(delta):
-    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, (int, float, np.integer, np.floating)):
-        raise ValueError(f"delta must be a number in (0, 1), got {delta!r}.")
-    delta = float(delta)
-    if not (math.isfinite(delta) and 0.0 < delta < 1.0):
-        raise ValueError(
-            f"dropout probability delta must satisfy 0 < delta < 1, got {delta}; "
-            "delta = 0 gives no penalty (an infinite step) and delta = 1 drops every feature."
-        )
-    return delta
-
-
-def _weights(weights, n):
-    if weights is None:
-        return np.full(n, 1.0 / n)
-    w = finite(np.asarray(weights, dtype=float), "weights")
-    if w.shape != (n,):
-        raise ValueError(f"weights must have shape ({n},), one per row of X, got {w.shape}.")
-    if np.any(w < 0) or w.sum() <= 0:
-        raise ValueError("weights must be non-negative with a positive sum (they are normalised to 1).")
-    return w / w.sum()
 
 
 # ----------------------------------------------------------------------- statistics
@@ -114,10 +87,11 @@ def per_example_gradients(X, y, beta, family="logistic"):
     -------
     ndarray, shape (n, d)
     """
-    X, beta = as_design(X, beta)
+    X, beta = check_design_beta(X, beta)
     fam = get_family(family)
-    y = labels(y, X.shape[0], fam)
-    return (fam.A1(X @ beta) - y)[:, None] * X
+    y = check_labels(y, X.shape[0], fam)
+    with np.errstate(over="ignore"):
+        return (fam.A1(check_linear_predictor(X @ beta)) - y)[:, None] * X
 
 
 def adagrad_statistic(X, y, beta, family="logistic", weights=None):
@@ -141,8 +115,8 @@ def adagrad_statistic(X, y, beta, family="logistic", weights=None):
     ndarray, shape (d,)
     """
     G = per_example_gradients(X, y, beta, family)
-    w = _weights(weights, G.shape[0])
-    return w @ (G * G)
+    w = check_weights(weights, G.shape[0])
+    return _diag_xvx(G, w)  # sum_i w_i g_ij^2
 
 
 def dropout_statistic(X, beta, family="logistic", weights=None):
@@ -165,10 +139,10 @@ def dropout_statistic(X, beta, family="logistic", weights=None):
     -------
     ndarray, shape (d,)
     """
-    X, beta = as_design(X, beta)
+    X, beta = check_design_beta(X, beta)
     fam = get_family(family)
-    w = _weights(weights, X.shape[0])
-    return (w * fam.A2(X @ beta)) @ (X * X)
+    w = check_weights(weights, X.shape[0])
+    return _diag_xvx(X, w * fam.A2(check_linear_predictor(X @ beta)))
 
 
 def dropout_preconditioner(X, beta, delta, family="logistic"):
@@ -190,9 +164,11 @@ def dropout_preconditioner(X, beta, delta, family="logistic"):
     -------
     ndarray, shape (d,)
     """
-    delta = _delta(delta)
-    X, beta = as_design(X, beta)
-    return delta / (1.0 - delta) * X.shape[0] * dropout_statistic(X, beta, family)
+    delta = check_probability(delta, "delta", include_0=False, hint=_DELTA_HINT)
+    X, beta = check_design_beta(X, beta)
+    fam = get_family(family)
+    with np.errstate(over="ignore"):
+        return delta / (1.0 - delta) * _diag_xvx(X, fam.A2(check_linear_predictor(X @ beta)))
 
 
 def centred_dropout_penalty(X, beta, beta_t, delta, family="logistic"):
@@ -218,10 +194,15 @@ def centred_dropout_penalty(X, beta, beta_t, delta, family="logistic"):
     -------
     float
     """
-    _, beta = as_design(X, beta)
-    X, beta_t = as_design(X, beta_t)
+    X, beta = check_design_beta(X, beta)
+    _, beta_t = check_design_beta(X, beta_t, beta_name="beta_t")
     diff = beta - beta_t
-    return 0.5 * float(dropout_preconditioner(X, beta_t, delta, family) @ (diff * diff))
+    a = dropout_preconditioner(X, beta_t, delta, family)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = 0.5 * float(((a * np.abs(diff)) * np.abs(diff)).sum())
+    if not np.isfinite(value):
+        raise ValueError("the centred dropout penalty overflows the float range; rescale X, beta or beta_t.")
+    return value
 
 
 # --------------------------------------------------------------------- the methods
@@ -251,25 +232,26 @@ def _run(X, y, divisor, *, eta, steps, beta0, family, seed, record_every, method
 
     Examples are visited in random order, reshuffled after each pass (``seed``).
     """
-    X = _design(X)
+    X = check_design(X)
     n, d = X.shape
     fam = get_family(family)
-    y = labels(y, n, fam)
-    eta = _positive_float(eta, "eta")
-    decay = _positive_float(decay, "decay", allow_zero=True)
-    steps = positive_int(steps, "steps")
-    record_every = positive_int(record_every, "record_every")
-    beta = np.zeros(d) if beta0 is None else as_design(X, beta0)[1].copy()
-    rng = np.random.default_rng(seed)
+    y = check_labels(y, n, fam)
+    eta = check_scalar(eta, "eta", min=0, include_min=False)
+    decay = check_scalar(decay, "decay", min=0)
+    steps = check_count(steps, "steps", max=MAX_STEPS, hint="each step is a Python-level update; use fewer steps")
+    record_every = check_count(record_every, "record_every")
+    beta = np.zeros(d) if beta0 is None else check_design_beta(X, beta0, beta_name="beta0")[1].copy()
+    rng = check_random_state(seed)
     order = np.concatenate([rng.permutation(n) for _ in range(-(-steps // n))])[:steps]
     path, marks = [beta.copy()], [0]
-    for t, i in enumerate(order, start=1):
-        x = X[i]
-        g = (float(fam.A1(x @ beta)) - y[i]) * x
-        beta = beta - eta * t ** (-decay) * g / divisor(t, beta, g)
-        if t % record_every == 0 or t == steps:
-            path.append(beta.copy())
-            marks.append(t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t, i in enumerate(order, start=1):
+            x = X[i]
+            g = (float(fam.A1(x @ beta)) - y[i]) * x
+            beta = beta - eta * t ** (-decay) * g / divisor(t, beta, g)
+            if t % record_every == 0 or t == steps:
+                path.append(beta.copy())
+                marks.append(t)
     if not np.all(np.isfinite(beta)):
         raise ValueError(f"{method} diverged (non-finite weights); lower eta.")
     return OptimResult(beta, np.array(path), np.array(marks), method)
@@ -324,7 +306,7 @@ def adagrad(X, y, *, eta=0.5, eps=1e-8, steps=1000, beta0=None, family="logistic
     -------
     OptimResult
     """
-    eps = _positive_float(eps, "eps")
+    eps = check_scalar(eps, "eps", min=0, include_min=False)
     state = {"G": None}
 
     def divisor(t, beta, g):
@@ -362,10 +344,10 @@ def dropout_sgd_preconditioned(X, y, delta, *, eta=1.0, eps=1e-8, refresh=1, ste
     -------
     OptimResult
     """
-    delta = _delta(delta)
-    eps = _positive_float(eps, "eps")
-    refresh = positive_int(refresh, "refresh")
-    Xa = np.asarray(X, dtype=float)
+    delta = check_probability(delta, "delta", include_0=False, hint=_DELTA_HINT)
+    eps = check_scalar(eps, "eps", min=0, include_min=False)
+    refresh = check_count(refresh, "refresh")
+    Xa = check_design(X)
     state = {"A": None}
 
     def divisor(t, beta, g):

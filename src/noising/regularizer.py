@@ -17,28 +17,62 @@ whose second-order Taylor approximation is (Wager et al., 2013, eq. 2)
 
 This module computes :math:`R` exactly (:func:`exact`), by simulation
 (:func:`monte_carlo`) and to second order (:func:`quadratic`).
+
+Since :math:`\\mathbb{E}_\\xi[\\tilde x_i\\beta] = x_i\\beta`, each summand of :math:`R` is the
+expectation of the first-order Taylor remainder
+:math:`A(x_i\\beta+\\Delta) - A(x_i\\beta) - A'(x_i\\beta)\\Delta \\ge 0`
+(:meth:`noising.families.Family.remainder`), which is how :func:`exact` evaluates it:
+the result is never negative and keeps its relative accuracy when the noise is tiny
+or :math:`|x_i\\beta|` huge, where the difference of the two expectations would cancel.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from scipy.integrate import quad_vec
 
-from ._validate import as_design, positive_int
-from .families import get_family
-from .noise import Dropout, Gaussian, check_noise
+from ._validate import (
+    MAX_WORK,
+    check_bool,
+    check_count,
+    check_design_beta,
+    check_linear_predictor,
+    check_noise,
+    check_random_state,
+)
+from .families import _em1mx, get_family
+from .fisher import _diag_xvx
+from .moments import MAX_EXACT_FEATURES, _dropout_blocks
+from .noise import Dropout
 
 __all__ = ["exact", "quadratic", "quadratic_gradient", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
 
-#: Largest number of features with non-zero :math:`x_{ij}\beta_j` in one example
-#: for which :func:`exact` enumerates the :math:`2^d` dropout masks
-#: (:math:`2^{22}` masks take about a quarter of a second).
-MAX_EXACT_FEATURES = 22
-
-_BLOCK = 1 << 21  # number of (example, mask) or (example, sample) pairs per chunk
+_BLOCK = 1 << 21  # number of (example, sample) pairs per chunk
 
 
 def _reduce(values, per_example):
+    per_example = check_bool(per_example, "per_example")
     return values if per_example else float(values.sum())
+
+
+def _prepare(X, beta, noise, family):
+    X, beta = check_design_beta(X, beta)
+    noise = check_noise(noise)
+    fam = get_family(family)
+    z = check_linear_predictor(X @ beta)
+    return X, beta, noise, fam, z
+
+
+def _quadratic_terms(X, beta, noise, fam, z):
+    """Per-example :math:`\\tfrac12 A''(z_i) v_i` with the variance as ``f m^2``, free of ``0 * inf``."""
+    f, m = noise._variance_parts(X, beta)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        if fam.name == "poisson":  # A'' = exp(z): add logarithms instead of multiplying inf by 0
+            vals = np.exp(z + np.log(0.5 * f) + 2.0 * np.log(m))
+        else:
+            vals = ((0.5 * fam.A2(z) * f) * m) * m
+    return np.where(f * m == 0.0, 0.0, vals)
 
 
 def quadratic(X, beta, noise, family="logistic", *, per_example=False):
@@ -67,71 +101,89 @@ def quadratic(X, beta, noise, family="logistic", *, per_example=False):
     Returns
     -------
     float or ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from noising import Dropout
+    >>> quadratic([[1.0, 2.0]], [1.0, 1.0], Dropout(0.5), "linear")  # (1 + 4) / 2
+    2.5
     """
-    X, beta = as_design(X, beta)
-    noise = check_noise(noise)
-    fam = get_family(family)
-    return _reduce(0.5 * fam.A2(X @ beta) * noise.variance(X, beta), per_example)
+    X, beta, noise, fam, z = _prepare(X, beta, noise, family)
+    return _reduce(_quadratic_terms(X, beta, noise, fam, z), per_example)
 
 
-def _subset_sums(W, delta):
-    """Sums of every subset of the columns of ``W`` and the subsets' probabilities.
-
-    Column ``j`` is kept with probability ``1 - delta``. Built by doubling: after
-    step ``j`` the table holds all :math:`2^{j+1}` partial sums, so the cost is
-    :math:`O(n 2^k)` with no mask matrix.
-    """
-    sums = np.zeros((W.shape[0], 1))
-    probs = np.ones(1)
-    for j in range(W.shape[1]):
-        sums = np.concatenate([sums, sums + W[:, j : j + 1]], axis=1)
-        probs = np.concatenate([probs * delta, probs * (1.0 - delta)])
-    return sums, probs
+def _log_expm1(x):
+    """:math:`\\log(e^x - 1)` for ``x >= 0`` without overflow (``-inf`` at 0)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(x > 1.0, x + np.log1p(-np.exp(-np.maximum(x, 1.0))), np.log(np.expm1(np.minimum(x, 1.0))))
 
 
-def _dropout_exact(X, beta, noise, fam):
-    W = X * beta  # contributions x_ij beta_j
-    nnz = (W != 0).sum(axis=1)
-    k = int(nnz.max())
-    if k > MAX_EXACT_FEATURES:
-        raise ValueError(
-            f"exact dropout enumeration needs 2^{k} masks for an example with {k} "
-            f"non-zero terms x_ij*beta_j; the limit is {MAX_EXACT_FEATURES} "
-            f"(2^{MAX_EXACT_FEATURES} masks). Use noising.regularizer.monte_carlo "
-            "for larger problems, or noising.taylor.partial_sum for a series approximation."
-        )
-    # move each row's non-zero terms to the left; padded zeros do not change any sum
-    order = np.argsort(W == 0, axis=1, kind="stable")[:, :k]
-    Wc = np.take_along_axis(W, order, axis=1) * noise.scale
-    z = X @ beta
+def _exp_times_expm1(z, S):
+    """:math:`e^z (e^S - 1)` for ``S >= 0``: the plain product where both factors are floats
+    (a few ulps), else :math:`\\exp(z + \\log(e^S - 1))` (no ``0 * inf``, no early overflow)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        ez, em = np.exp(z), np.expm1(S)
+        direct = ez * em
+        ok = (ez >= np.finfo(float).tiny) & np.isfinite(ez) & np.isfinite(em) & np.isfinite(direct) & ((direct > 0) | (em == 0))
+        if np.all(ok):
+            return direct
+        return np.where(ok, direct, np.exp(z + _log_expm1(S)))
+
+
+def _dropout_exact(X, beta, noise, fam, z):
+    if fam.name == "linear":  # the quadratic approximation is exact: R = Var / 2
+        return _quadratic_terms(X, beta, noise, fam, z)
+    W = X * beta
+    if fam.name == "poisson":
+        # E[exp(x~ beta)] = exp(z) prod_j E[exp(Delta_j)], independent features: no enumeration.
+        # log E[exp(Delta_j)] = log1p(delta em1mx(-w) + (1 - delta) em1mx(a w)), a = delta / (1 - delta),
+        # since the first-order terms -delta w + (1 - delta) a w cancel exactly.
+        delta = noise.delta
+        if delta == 0.0:
+            return np.zeros_like(z)
+        a = delta / (1.0 - delta)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            inner = delta * _em1mx(-W) + (1.0 - delta) * _em1mx(a * W)  # both terms >= 0
+            small = np.isfinite(inner)
+            big = np.logaddexp(np.log(delta) - W, np.log1p(-delta) + a * W)  # where e^(.) overflows
+            L = np.where(small, np.log1p(np.where(small, inner, 0.0)), big)
+            return _exp_times_expm1(z, L.sum(axis=1))
     out = np.empty(X.shape[0])
-    rows = max(1, _BLOCK >> k)
-    for start in range(0, X.shape[0], rows):
-        sl = slice(start, start + rows)
-        sums, probs = _subset_sums(Wc[sl], noise.delta)
-        out[sl] = fam.A(sums) @ probs
-    return out - fam.A(z)
+    if noise.delta == 0.0 or not np.any(W):
+        out[:] = 0.0
+        return out
+    for sl, dev, probs in _dropout_blocks(W, noise.delta, "exact"):
+        out[sl] = fam.remainder(z[sl, None], dev) @ probs
+    return out
 
 
-def _gaussian_exact(X, beta, noise, fam):
-    mu = X @ beta
-    s = noise.sigma * float(np.sqrt(beta @ beta))
+def _gaussian_exact(X, beta, noise, fam, z):
+    _, m = noise._variance_parts(X, beta)
+    s = float(m[0])  # sigma * ||beta||
     if s == 0.0:
-        return np.zeros_like(mu)
-    if fam.name == "linear":  # E[(mu + s t)^2 / 2] - mu^2 / 2 = s^2 / 2
-        return np.full_like(mu, 0.5 * s * s)
-    if fam.name == "poisson":  # E[exp(mu + s t)] - exp(mu) = exp(mu) (exp(s^2/2) - 1)
-        with np.errstate(over="ignore"):
-            return np.exp(mu) * np.expm1(0.5 * s * s)
-    # logistic: one-dimensional quadrature over t ~ N(0, 1) of the convex remainder
-    a0, a1 = fam.A(mu), fam.A1(mu)
+        return np.zeros_like(z)
+    with np.errstate(over="ignore"):
+        if fam.name == "linear":  # E[(mu + s t)^2 / 2] - mu^2 / 2 = s^2 / 2
+            return np.full_like(z, 0.5 * s * s)
+        if fam.name == "poisson":  # E[exp(mu + s t)] - exp(mu) = exp(mu) (exp(s^2/2) - 1)
+            return _exp_times_expm1(z, np.full_like(z, 0.5 * s * s))
+    # one-dimensional quadrature over t ~ N(0, 1) of the non-negative remainder, each example
+    # divided by its quadratic approximation A''(z) s^2 / 2 so that one absolute tolerance
+    # means the same relative accuracy for every example
+    with np.errstate(over="ignore", under="ignore"):
+        q = 0.5 * fam.A2(z) * s * s
+    q = np.where((q > 0) & np.isfinite(q), q, 1.0)
 
     def integrand(t):
-        rem = fam.A(mu + s * t) - a0 - a1 * s * t
-        return rem * np.exp(-0.5 * t * t) / np.sqrt(2.0 * np.pi)
+        phi = math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+        if phi == 0.0:
+            return np.zeros_like(z)
+        with np.errstate(over="ignore"):
+            return fam.remainder(z, s * t) / q * phi
 
-    val, _ = quad_vec(integrand, -40.0, 40.0, epsabs=1e-14, epsrel=1e-11, norm="max")
-    return np.asarray(val)
+    val, _ = quad_vec(integrand, -40.0, 40.0, epsabs=1e-13, epsrel=1e-11, norm="max")
+    return np.asarray(val) * q
 
 
 def exact(X, beta, noise, family="logistic", *, per_example=False):
@@ -163,18 +215,34 @@ def exact(X, beta, noise, family="logistic", *, per_example=False):
 
     Raises
     ------
+    TypeError
+        For input of the wrong type (complex or string arrays, noise that is not a
+        noise model, a family that is not a name).
     ValueError
-        For bad input, or when an example has more than
-        :data:`MAX_EXACT_FEATURES` non-zero terms under dropout (use
-        :func:`monte_carlo` instead).
+        For bad shapes or values, or when an example has more than
+        :data:`~noising.moments.MAX_EXACT_FEATURES` non-zero terms under dropout with the logistic
+        family (use :func:`monte_carlo` instead).
+
+    Notes
+    -----
+    Each term is the expectation of :meth:`~noising.families.Family.remainder`, so the
+    result is :math:`\\ge 0` exactly (Jensen's inequality holds in floating point too).
+    For the linear family :math:`R = R^q` (closed form); for the Poisson family under
+    dropout :math:`\\mathbb{E}[e^{\\tilde x_i\\beta}]` factorises over the features, so no
+    mask is enumerated and there is no limit on the number of features.
+
+    Examples
+    --------
+    >>> from noising import Dropout
+    >>> r = exact([[1e-9, 1e-9]], [1.0, 1.0], Dropout(0.5))  # A''(0)/2 * Var = 1/8 * 2e-18
+    >>> print(f"{r:.14g}")
+    2.5e-19
     """
-    X, beta = as_design(X, beta)
-    noise = check_noise(noise)
-    fam = get_family(family)
+    X, beta, noise, fam, z = _prepare(X, beta, noise, family)
     if isinstance(noise, Dropout):
-        values = _dropout_exact(X, beta, noise, fam)
+        values = _dropout_exact(X, beta, noise, fam, z)
     else:
-        values = _gaussian_exact(X, beta, noise, fam)
+        values = _gaussian_exact(X, beta, noise, fam, z)
     return _reduce(values, per_example)
 
 
@@ -191,7 +259,8 @@ def monte_carlo(X, beta, noise, family="logistic", samples=100_000, seed=0, *, p
     noise : Dropout or Gaussian
     family : {"logistic", "linear", "poisson"}
     samples : int
-        Number of noise draws (>= 1).
+        Number of noise draws, ``1 <= samples <= MAX_WORK / (n * d)`` (about a
+        minute of work at most).
     seed : int or numpy.random.Generator
         Seed of the random draws; the same seed gives the same estimate.
     per_example : bool
@@ -201,27 +270,29 @@ def monte_carlo(X, beta, noise, family="logistic", samples=100_000, seed=0, *, p
     -------
     float or ndarray of shape (n,)
     """
-    X, beta = as_design(X, beta)
-    noise = check_noise(noise)
-    fam = get_family(family)
-    samples = positive_int(samples, "samples")
-    rng = np.random.default_rng(seed)
+    X, beta, noise, fam, z = _prepare(X, beta, noise, family)
     n, d = X.shape
-    z = X @ beta
+    samples = check_count(
+        samples, "samples", max=max(1, MAX_WORK // (n * d)),
+        hint=f"the limit is MAX_WORK / (n * d) for this {n} x {d} design; use fewer samples or exact()",
+    )
+    rng = check_random_state(seed)
     total = np.zeros(n)
     block = max(1, _BLOCK // max(n, d))
     done = 0
-    while done < samples:
-        b = min(block, samples - done)
-        if isinstance(noise, Dropout):
-            keep = rng.random((b, d)) >= noise.delta
-            zt = (keep @ (X * beta).T) * noise.scale
-        else:
-            s = noise.sigma * float(np.sqrt(beta @ beta))
-            zt = z + s * rng.standard_normal((b, n))
-        total += fam.A(zt).sum(axis=0)
-        done += b
-    return _reduce(total / samples - fam.A(z), per_example)
+    W = X * beta
+    with np.errstate(over="ignore"):
+        s = float(noise._variance_parts(X, beta)[1][0]) if not isinstance(noise, Dropout) else 0.0
+        while done < samples:
+            b = min(block, samples - done)
+            if isinstance(noise, Dropout):
+                keep = rng.random((b, d)) >= noise.delta
+                dev = (keep * noise.scale - 1.0) @ W.T  # x~ beta - x beta, summed directly
+            else:
+                dev = s * rng.standard_normal((b, n))
+            total += fam.remainder(z, dev).sum(axis=0)
+            done += b
+    return _reduce(total / samples, per_example)
 
 
 def dropout_small_delta_slope(X, beta, family="logistic", *, per_example=False):
@@ -249,11 +320,10 @@ def dropout_small_delta_slope(X, beta, family="logistic", *, per_example=False):
     -------
     float or ndarray of shape (n,)
     """
-    X, beta = as_design(X, beta)
+    X, beta = check_design_beta(X, beta)
     fam = get_family(family)
-    W = X * beta
-    z = (X @ beta)[:, None]
-    terms = fam.A(z - W) - fam.A(z) + fam.A1(z) * W
+    z = check_linear_predictor(X @ beta)
+    terms = fam.remainder(z[:, None], -(X * beta))  # A(z - w) - A(z) + A'(z) w >= 0
     return _reduce(terms.sum(axis=1), per_example)
 
 
@@ -281,15 +351,23 @@ def quadratic_gradient(X, beta, noise, family="logistic"):
     Returns
     -------
     ndarray, shape (d,)
+
+    Raises
+    ------
+    ValueError
+        For bad input, or where the gradient overflows the float range (rescale ``X``
+        or ``beta``).
     """
-    X, beta = as_design(X, beta)
-    noise = check_noise(noise)
-    fam = get_family(family)
-    z = X @ beta
-    a2 = fam.A2(z)
-    grad = 0.5 * X.T @ (fam.A3(z) * noise.variance(X, beta))
-    if isinstance(noise, Dropout):
-        grad += noise.delta / (1.0 - noise.delta) * beta * ((X * X).T @ a2)
-    else:
-        grad += noise.sigma**2 * beta * float(a2.sum())
+    X, beta, noise, fam, z = _prepare(X, beta, noise, family)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a2 = fam.A2(z)
+        f, m = noise._variance_parts(X, beta)
+        a3v = np.where(f * m == 0.0, 0.0, ((fam.A3(z) * f) * m) * m)
+        grad = 0.5 * X.T @ a3v
+        if isinstance(noise, Dropout):
+            grad += noise.delta / (1.0 - noise.delta) * beta * _diag_xvx(X, a2)
+        else:
+            grad += noise.sigma**2 * beta * float(a2.sum())
+    if not np.all(np.isfinite(grad)):
+        raise ValueError("the gradient of R^q overflows the float range at this beta; rescale X or beta.")
     return grad

@@ -16,31 +16,18 @@ stronger. With :math:`\\alpha = 0` or :math:`m = 0` it is the ordinary dropout
 penalty.
 
 :class:`SemiSupervisedDropoutPenalty` is a penalty object of
-:mod:`noising.fit` (``value_and_grad(beta) -> (float, ndarray)``), so
+:mod:`noising.penalties` (``value_and_grad(beta) -> (float, ndarray)``), so
 :func:`noising.fit.fit_glm` minimises
 :math:`\\sum_i [A(x_i\\beta) - y_i x_i\\beta] + R_*(\\beta)` with L-BFGS;
 :func:`fit_semisupervised` does exactly that.
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from ._validate import finite
-from .fit import DropoutPenalty, Penalty, fit_glm
+from ._validate import check_design, check_scalar
+from .fit import fit_glm
+from .penalties import DropoutPenalty, Penalty
 
 __all__ = ["SemiSupervisedDropoutPenalty", "fit_semisupervised"]
-
-
-def _design(X, name):
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] == 0:
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (rows, d), got shape {X.shape}; "
-            "stack the examples as rows (an empty unlabelled set has shape (0, d))."
-        )
-    return finite(X, name)
 
 
 class SemiSupervisedDropoutPenalty(Penalty):
@@ -77,6 +64,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
 
     Raises
     ------
+    TypeError
+        For arguments of the wrong type (complex or string designs, a string ``alpha``...).
     ValueError
         If a design is not 2-D or holds NaN/inf, ``X`` has no rows, the column
         counts differ, ``delta`` is outside ``[0, 1)`` or ``alpha`` is negative
@@ -84,23 +73,15 @@ class SemiSupervisedDropoutPenalty(Penalty):
     """
 
     def __init__(self, X, Z, delta, alpha, family="logistic", unpenalized=None):
-        X = _design(X, "X")
-        Z = _design(Z, "Z")
-        if X.shape[0] == 0:
-            raise ValueError("X has no rows; the semi-supervised penalty needs at least one labelled example.")
+        X = check_design(X, "X")
+        Z = check_design(Z, "Z", allow_no_rows=True)
         if Z.shape[1] != X.shape[1]:
             raise ValueError(
                 f"Z has {Z.shape[1]} columns but X has {X.shape[1]}; unlabelled and labelled "
                 "examples must use the same features in the same order."
             )
-        if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-            raise ValueError(f"alpha must be a non-negative number, got {alpha!r}.")
-        if not (math.isfinite(alpha) and alpha >= 0):
-            raise ValueError(
-                f"the discount alpha must be finite and >= 0, got {alpha}; use alpha = 0 to ignore the unlabelled data."
-            )
+        self.alpha = check_scalar(alpha, "alpha", min=0, hint="use alpha = 0 to ignore the unlabelled data")
         self.n, self.m = X.shape[0], Z.shape[0]
-        self.alpha = float(alpha)
         self.weight = self.n / (self.n + self.alpha * self.m)
         self.labelled = DropoutPenalty(X, delta, family=family, unpenalized=unpenalized)
         self.delta = self.labelled.delta

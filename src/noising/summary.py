@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._validate import finite
+from ._validate import check_array, check_axis, check_probability
 
 __all__ = ["t_interval"]
 
@@ -46,8 +46,11 @@ def t_interval(x, level=0.95, axis=0):
 
     Raises
     ------
+    TypeError
+        For non-real ``x``, a non-number ``level`` or a non-integer ``axis``.
     ValueError
-        For NaN or inf, fewer than two repetitions, or a level outside (0, 1).
+        For NaN or inf, fewer than two repetitions, a level outside (0, 1), or an
+        ``axis`` out of range.
 
     Examples
     --------
@@ -55,19 +58,24 @@ def t_interval(x, level=0.95, axis=0):
     >>> round(lo, 4), round(hi, 4)
     (0.6703, 0.7697)
     """
-    x = finite(np.asarray(x, dtype=float), "x")
+    x = check_array(x, "x", allow_empty=True)
     if x.ndim == 0:
         raise ValueError("x must hold at least two repetitions; got a scalar.")
-    if not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), e.g. 0.95; got {level!r}.")
+    level = check_probability(level, "level", include_0=False, hint="e.g. 0.95")
+    axis = check_axis(axis, x.ndim)
     r = x.shape[axis]
     if r < 2:
         raise ValueError(
-            f"an interval needs at least two repetitions along axis {axis}, got {r}; "
+            f"x must hold at least two repetitions along axis {axis} for an interval, got {r}; "
             "run more seeds or report the single value without an interval."
         )
-    mean = x.mean(axis=axis)
-    half = stats.t.ppf((1 + level) / 2, r - 1) * x.std(axis=axis, ddof=1) / np.sqrt(r)
+    # scale by the largest |x| so that neither the mean nor the squares overflow
+    scale = np.abs(x).max(axis=axis, keepdims=True)
+    scale = np.where(scale > 0, scale, 1.0)
+    xs = x / scale
+    scale = np.squeeze(scale, axis=axis)
+    mean = xs.mean(axis=axis) * scale
+    half = stats.t.ppf((1 + level) / 2, r - 1) * (xs.std(axis=axis, ddof=1) * scale) / np.sqrt(r)
     if np.ndim(mean) == 0:
         return float(mean), float(mean - half), float(mean + half)
     return mean, mean - half, mean + half

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import data, fit
+from .. import data, fit, penalties
 from ..verdicts import FAILS, HOLDS, NOT_ESTABLISHED
 
 __all__ = [
@@ -106,7 +106,7 @@ def l2_path(X, y, lams=L2_GRID, tol=TOL):
     X : array_like, shape (n, d)
     y : array_like, shape (n,)
     lams : sequence of float
-        Strengths :math:`\\lambda` of ``fit.L2(lam)`` (:math:`\\tfrac\\lambda2\\lVert\\beta\\rVert^2`).
+        Strengths :math:`\\lambda` of ``penalties.L2(lam)`` (:math:`\\tfrac\\lambda2\\lVert\\beta\\rVert^2`).
     tol : float
         Gradient tolerance of :func:`noising.fit.fit_glm`.
 
@@ -119,7 +119,7 @@ def l2_path(X, y, lams=L2_GRID, tol=TOL):
     order = np.argsort(lams)[::-1]
     out, b = [None] * len(lams), None
     for k in order:
-        b = fit.fit_glm(X, y, fit.L2(lams[k]), beta0=b, tol=tol).beta
+        b = fit.fit_glm(X, y, penalties.L2(lams[k]), beta0=b, tol=tol).beta
         out[k] = b
     return out
 
@@ -193,8 +193,8 @@ def run_seed(
     and the value with the smallest validation log-loss (:func:`mean_logloss`)
     is kept:
 
-    * ``"L2"``: ``fit.L2(lam)`` for ``lam`` in ``l2_grid`` (:func:`l2_path`);
-    * ``"dropout (quadratic)"``: ``fit.DropoutPenalty(X, delta) + fit.L2(eps)``
+    * ``"L2"``: ``penalties.L2(lam)`` for ``lam`` in ``l2_grid`` (:func:`l2_path`);
+    * ``"dropout (quadratic)"``: ``penalties.DropoutPenalty(X, delta) + penalties.L2(eps)``
       by L-BFGS from zero, ``delta`` in ``delta_grid``;
     * ``"dropout (SGD)"`` (if ``sgd``): ``fit.dropout_sgd`` with ridge ``eps``
       and the same ``delta_grid``;
@@ -229,7 +229,7 @@ def run_seed(
     candidates = {
         "L2": l2_path(tr.X, tr.y, l2_grid, tol),
         "dropout (quadratic)": [
-            fit.fit_glm(tr.X, tr.y, fit.DropoutPenalty(tr.X, d) + fit.L2(eps), tol=tol).beta
+            fit.fit_glm(tr.X, tr.y, penalties.DropoutPenalty(tr.X, d) + penalties.L2(eps), tol=tol).beta
             for d in delta_grid
         ],
     }
@@ -421,11 +421,11 @@ def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design
     r"""Dropout and :math:`L_2` fits of equal average strength on a :func:`coadapted` draw (claim W22).
 
     The dropout fit minimises the logistic loss plus
-    ``fit.DropoutPenalty(X, delta) + fit.L2(eps)``. Its penalty is
+    ``penalties.DropoutPenalty(X, delta) + penalties.L2(eps)``. Its penalty is
     :math:`\tfrac{c}{2}\sum_j w_j\beta_j^2` with :math:`c=\delta/(1-\delta)` and
     :math:`w=\diag(X^\top V(\hat\beta)X)` at the fit; the :math:`L_2` fit uses
     the spherical ridge of the same average weight,
-    ``fit.L2(c * mean(w) + eps)``. Only how the weight is spread over the
+    ``penalties.L2(c * mean(w) + eps)``. Only how the weight is spread over the
     features differs.
 
     Returns
@@ -437,11 +437,11 @@ def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design
         features, at the dropout fit; ``beta_dropout``, ``beta_l2``.
     """
     tr = coadapted(n, mode, seed=seed, **design)
-    pen = fit.DropoutPenalty(tr.X, delta)
-    b_drop = fit.fit_glm(tr.X, tr.y, pen + fit.L2(eps), tol=tol).beta
+    pen = penalties.DropoutPenalty(tr.X, delta)
+    b_drop = fit.fit_glm(tr.X, tr.y, pen + penalties.L2(eps), tol=tol).beta
     w = pen.diag_fisher(b_drop)
     c = delta / (1.0 - delta)
-    b_l2 = fit.fit_glm(tr.X, tr.y, fit.L2(c * w.mean() + eps), tol=tol).beta
+    b_l2 = fit.fit_glm(tr.X, tr.y, penalties.L2(c * w.mean() + eps), tol=tol).beta
     r = tr.n_rare
     drop, l2 = b_drop[:r].mean(), b_l2[:r].mean()
     if drop <= 0 or l2 <= 0:
@@ -481,7 +481,7 @@ def mc_dropout_fit(X, y, delta, *, masks=100, l2=0.0, seed=0, beta0=None, tol=1e
     masks : int
         Masks per example, :math:`K \\ge 1`.
     l2 : float
-        Ridge strength (on the summed loss's scale, as ``fit.L2(l2)``).
+        Ridge strength (on the summed loss's scale, as ``penalties.L2(l2)``).
     seed : int or numpy.random.Generator
     beta0 : array_like, optional
     tol : float
@@ -505,7 +505,7 @@ def mc_dropout_fit(X, y, delta, *, masks=100, l2=0.0, seed=0, beta0=None, tol=1e
     keep = rng.random((masks,) + X.shape) >= delta
     X_noised = (keep * X / (1.0 - delta)).reshape(-1, X.shape[1])
     y_rep = np.tile(y, masks)
-    penalty = fit.L2(l2 * masks) if l2 > 0 else None
+    penalty = penalties.L2(l2 * masks) if l2 > 0 else None
     res = fit.fit_glm(X_noised, y_rep, penalty, beta0=beta0, tol=tol)
     res.fun = res.fun / masks
     return res
@@ -515,7 +515,7 @@ def quadratic_versus_mc(seed, delta, *, design=None, masks=50, mask_seed=1, eps=
     """Fit :math:`R^q` and Monte Carlo dropout training at one ``delta`` on one seed (claim W23).
 
     Both fits use the training set of :func:`draw_splits` for ``seed`` and the
-    ridge ``eps``: ``fit.DropoutPenalty(X, delta) + fit.L2(eps)`` by L-BFGS
+    ridge ``eps``: ``penalties.DropoutPenalty(X, delta) + penalties.L2(eps)`` by L-BFGS
     from zero, and :func:`mc_dropout_fit` with ``masks`` masks per example
     drawn from ``[seed, mask_seed]``.
 
@@ -529,7 +529,7 @@ def quadratic_versus_mc(seed, delta, *, design=None, masks=50, mask_seed=1, eps=
         probabilities), and the two weight vectors ``beta_q``, ``beta_mc``.
     """
     tr, _, te = draw_splits(seed, design, n_train, 1, n_test)
-    b_q = fit.fit_glm(tr.X, tr.y, fit.DropoutPenalty(tr.X, delta) + fit.L2(eps), tol=tol).beta
+    b_q = fit.fit_glm(tr.X, tr.y, penalties.DropoutPenalty(tr.X, delta) + penalties.L2(eps), tol=tol).beta
     b_mc = mc_dropout_fit(tr.X, tr.y, delta, masks=masks, l2=eps, seed=[seed, mask_seed], tol=tol).beta
     act = te.active
     return dict(

@@ -27,7 +27,7 @@ import math
 import numpy as np
 from scipy.special import logsumexp, softmax
 
-from noising import taylor
+import noising.softmax
 
 MASKS = ("per-class", "shared")
 
@@ -196,7 +196,7 @@ def series_terms(eta, V, P, order):
     The degree-``m`` term is :math:`\\mathbb E[g_m(v)]`, where :math:`g_m(v)` is the
     ``t**m`` coefficient of :math:`t\\mapsto A(\\eta + t v)`, i.e.
     :math:`\\frac1{m!}D^mA(\\eta)[v,\\dots,v]`; the expectation is the finite sum over
-    the perturbations (:func:`noising.taylor.lse_line_coefficients`, exact to 30
+    the perturbations (:func:`noising.softmax.lse_line_coefficients`, exact to 30
     digits, for each). Its partial sums ``np.cumsum(terms)`` are the order-``k``
     approximations :math:`R_k`; the sum of the series at :math:`t` is
     :math:`\\mathbb E[A(\\eta+tv)] - A(\\eta)`.
@@ -222,7 +222,7 @@ def series_terms(eta, V, P, order):
         if np.ptp(v) == 0:  # a common shift: A moves by v_1 exactly, no higher terms
             terms[1] += p * v[0]
             continue
-        g = taylor.lse_line_coefficients(eta, v, int(order))
+        g = noising.softmax.lse_line_coefficients(eta, v, int(order))
         terms[1:] += p * np.array([float(c) for c in g[1:]])
     return terms
 
@@ -268,7 +268,7 @@ def series_radius(eta, V, P=None):
     the functions :math:`\\log\\sum_k e^{\\eta_k+tv_k}`, each with logarithmic branch
     points at the zeros of its sum; at a common zero their logarithmic coefficients
     add with positive weights, so no singularity cancels and the radius of :math:`F` is
-    the smallest line radius (:func:`noising.taylor.lse_line_radius`) over the
+    the smallest line radius (:func:`noising.softmax.lse_line_radius`) over the
     perturbations of positive probability. The series of :math:`R` (at :math:`t=1`)
     converges if this exceeds 1 and diverges if it is below 1.
 
@@ -296,7 +296,7 @@ def series_radius(eta, V, P=None):
         V = V[P > 0]
     # a perturbation and its shifts by a constant have the same radius
     V = np.unique(V - V[:, :1], axis=0)
-    return min((taylor.lse_line_radius(eta, v) for v in V), default=math.inf)
+    return min((noising.softmax.lse_line_radius(eta, v) for v in V), default=math.inf)
 
 
 def uniform_radius_bound(v):
