@@ -19,12 +19,19 @@ import jupytext
 import nbformat
 import nbval.kernel
 import nbval.plugin
+from hypothesis import HealthCheck, settings
 from jupyter_client.manager import KernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "book" / "_ext"))
 from ipc_kernels import ipc_manager  # noqa: E402
 
 nbval.kernel.KernelManager = ipc_manager(KernelManager)
+
+# No test asserts on wall-clock time (timings belong to `make bench`). Hypothesis does by
+# default: an example slower than 200 ms fails (deadline), and so does slow data generation
+# (HealthCheck.too_slow), which on a loaded machine fails at random.
+settings.register_profile("no-clock", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("no-clock")
 
 
 class _JupytextAwareNbformat:
