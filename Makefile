@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with only Python 3.11:
 #   make book   -> executes every notebook and builds the HTML book into _build/html
-#   make test   -> runs the unit tests and every notebook (nbval)
+#   make test   -> lints, runs the unit tests and every notebook (nbval)
 # Each creates the virtual environment .venv from the lock when it is missing.
 #
 # Dependencies: pyproject.toml declares them (the package's, and the groups book, test,
@@ -19,6 +19,8 @@ JB_FLAGS := -W -n --keep-going
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # pip install, at the lock's versions, the package and the groups given after it: ".[test]"
 INSTALL := $(PIP) install -c $(LOCK) -e
+# what `make lint` and `make test` check with ruff (configured in pyproject.toml)
+LINT_PATHS := src tests bench tools book/_ext conftest.py
 
 # `make lock` resolves with uv, pinned here and installed into its own environment.
 UV_VERSION  := 0.13.9
@@ -34,11 +36,12 @@ PDF      := _build/latex/dropout-companion.pdf
 TEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre
 BROWSER_DEBS := chromium
 
-.PHONY: help venv book test lab lock clean check-site pdf bench tex-deps browser-deps
+.PHONY: help venv book test lint lab lock clean check-site pdf bench tex-deps browser-deps
 
 help:
 	@echo "make book   build the book (executes every notebook) into _build/html"
-	@echo "make test   run the whole test suite (unit tests + every notebook via nbval)"
+	@echo "make test   lint, then the whole test suite (unit tests + every notebook via nbval)"
+	@echo "make lint   ruff check of the Python code ($(LINT_PATHS))"
 	@echo "make lab    open the notebooks in JupyterLab through Jupytext"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (uv) and rewrite environment.yml"
 	@echo "make check-site  open every page of _build/html in headless Chromium (after make book)"
@@ -58,7 +61,10 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+
+test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 $(LAB_STAMP): $(STAMP)

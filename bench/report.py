@@ -39,10 +39,12 @@ def verdicts(results):
     clean = build.get("clean_build_s")
     cached = build.get("cached_rebuild_s")
     out.append({"what": "clean book build", "measured_s": clean, "budget_s": BUDGETS["clean_build_s"]})
-    out.append({"what": "rebuild, nothing changed", "measured_s": cached, "budget_s": BUDGETS["cached_rebuild_s"]})
+    out.append({"what": "rebuild, nothing changed", "measured_s": cached,
+                "budget_s": BUDGETS["cached_rebuild_s"]})
     if clean and cached:
         out.append({"what": "rebuild / clean build", "measured_ratio": cached / clean, "budget_ratio": 0.2})
-    out.append({"what": "whole test suite (make test)", "measured_s": results.get("tests", {}).get("test_suite_s"),
+    out.append({"what": "whole test suite (make test)",
+                "measured_s": results.get("tests", {}).get("test_suite_s"),
                 "budget_s": BUDGETS["test_suite_s"]})
     times = [r["seconds"] for r in results.get("notebooks", []) if r.get("ok")]
     out.append({"what": "slowest notebook", "measured_s": max(times) if times else None,
@@ -125,7 +127,8 @@ def markdown(results):
                   "cell with a second, independent execution. Cells that read the clock (they print "
                   "timings) are left out of the comparison and counted. Figures are compared byte for "
                   "byte but reported only.", "",
-                  "| notebook | code cells | timing cells left out | text outputs identical | figures identical |",
+                  "| notebook | code cells | timing cells left out | text outputs identical "
+                  "| figures identical |",
                   "| --- | ---: | ---: | :---: | ---: |"]
         for r in det:
             if not r["compared"]:
@@ -139,7 +142,8 @@ def markdown(results):
 
     e = results["exact_vs_loop"]
     lines += ["## Vectorised code against plain loops", "",
-              "| computation | reference | reference time | package time | speed-up | max. relative difference |",
+              "| computation | reference | reference time | package time | speed-up "
+              "| max. relative difference |",
               "| --- | --- | ---: | ---: | ---: | ---: |",
               f"| `regularizer.exact`: {e['problem']} | Python loop over masks (`bench/loops.py`) "
               f"| {e['loop_s']:.3f} s | {e['package_s'] * 1e3:.2f} ms | {_fmt_ratio(e['speedup'])} "

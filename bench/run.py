@@ -58,7 +58,7 @@ JB_FLAGS = ["-W", "-n", "--keep-going"]
 #: where builds, executions and tests run: a snapshot copy of the working tree (see main)
 TREE = ROOT
 ENV = dict(os.environ)
-_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", ".lockenv", "_build", ".hypothesis",
+_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", ".lockenv", "_build", ".hypothesis", ".ruff_cache",
                                ".pytest_cache", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
 
 
@@ -294,7 +294,8 @@ def test_suite():
         sys.stderr.write(out[-5000:])
     return {"test_suite_s": round(seconds, 2), "test_suite_ok": rc == 0,
             "summary": summary.strip("= "), "counts": counts,
-            "command": "pytest -n 2 --dist loadfile (make test), less the test of the committed bench results"}
+            "command": "pytest -n 2 --dist loadfile (make test), "
+                       "less the test of the committed bench results"}
 
 
 # --------------------------------------------------------------------------- speed-ups
@@ -309,6 +310,7 @@ def best_of(fn, repeat):
 
 def exact_vs_loop():
     import numpy as np
+
     import noising
     from noising import regularizer
 
@@ -341,24 +343,26 @@ def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
     zs = np.linspace(-6.0, 6.0, points)
     rows = []
     for k in orders:
-        def by_sympy():
+        def by_sympy(k=k):
             f = sp.lambdify(z, sp.diff(softplus, z, k), "mpmath")
             with mpmath.workdps(40 + 2 * k):  # the expression cancels: 40 digits lose ~10 at k=32
                 return np.array([float(f(mpmath.mpf(float(v)))) for v in zs])
 
         t_sym, ref = best_of(by_sympy, 1)
-        t_pkg, val = best_of(lambda: taylor.softplus_derivative(k, zs), 3)
+        t_pkg, val = best_of(lambda k=k: taylor.softplus_derivative(k, zs), 3)
         scale = np.maximum(np.abs(ref), np.finfo(float).tiny)
         rel = float(np.max(np.abs(val - ref) / scale))
         rows.append({"k": k, "sympy_s": t_sym, "package_s": t_pkg, "speedup": t_sym / t_pkg,
                      "max_relative_difference": rel, "agree": rel < 1e-12})
-    return {"points": f"{points} points z in [-6, 6]", "reference": "sympy.diff, evaluated with 40 + 2k digits (mpmath)",
+    return {"points": f"{points} points z in [-6, 6]",
+            "reference": "sympy.diff, evaluated with 40 + 2k digits (mpmath)",
             "rows": rows, "agree": all(r["agree"] for r in rows)}
 
 
 def package_timings():
     """Best of 3 (after a warm-up) of the calls whose speed tests used to assert on."""
     import numpy as np
+
     import noising
     from noising import regularizer, taylor
 
@@ -395,7 +399,7 @@ def main(argv=None):
     os.environ["PYTHONPATH"] = ENV["PYTHONPATH"]  # kernels started by nbclient from this process
     sys.path.insert(0, str(TREE / "src"))  # and this process's own measurements
     results = {
-        "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "git": git_state(),
         "machine": machine(),
         "budgets": dict(report.BUDGETS),

@@ -16,9 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import loops  # noqa: E402
-import report  # noqa: E402
-
 import noising  # noqa: E402
+import report  # noqa: E402
 from noising import regularizer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"

@@ -127,7 +127,8 @@ def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
     stripped = nbformat.read(path, as_version=4)
     stripped.cells[0].outputs = []
     assert not executed_notebooks._has_outputs(stripped)
-    app = SimpleNamespace(env=SimpleNamespace(mystnb_config=SimpleNamespace(execution_cache_path=str(cache_dir))))
+    config = SimpleNamespace(execution_cache_path=str(cache_dir))
+    app = SimpleNamespace(env=SimpleNamespace(mystnb_config=config))
     merged = executed_notebooks._outputs_from_cache(app, stripped)
     assert merged is not None and executed_notebooks._has_outputs(merged)
     assert merged.cells[0].outputs[0]["text"] == "1\n"
