@@ -4,6 +4,7 @@
 from the lock; ``make venv`` installs a group of pyproject.toml at the lock's versions. These
 tests fail when one of them was edited by hand or went stale.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -57,7 +58,8 @@ def test_every_declared_dependency_is_locked_within_its_range(group, req):
     assert name in LOCK, f"{req} ({group}) is not in requirements.txt: run `make lock`"
     version, _ = LOCK[name]
     assert req.specifier.contains(version, prereleases=True), (
-        f"requirements.txt pins {name}=={version}, outside {req} ({group}): run `make lock`")
+        f"requirements.txt pins {name}=={version}, outside {req} ({group}): run `make lock`"
+    )
 
 
 def test_the_lock_is_the_one_uv_writes_for_make_lock():

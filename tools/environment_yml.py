@@ -8,6 +8,7 @@ with the lock's environment markers, then the helper package itself.
 Usage: ``python tools/environment_yml.py [requirements.txt] > environment.yml``
 (``make lock`` runs it; ``tests/test_lock.py`` checks that the file is in sync).
 """
+
 from __future__ import annotations
 
 import sys
