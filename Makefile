@@ -1,15 +1,34 @@
 # Two commands do everything on a fresh machine with only Python 3.11:
 #   make book   -> executes every notebook and builds the HTML book into _build/html
-#   make test   -> runs the unit tests and every notebook (nbval)
-# Each creates the virtual environment .venv with pinned versions when it is missing.
+#   make test   -> lints, runs the unit tests and every notebook (nbval)
+# Each creates the virtual environment .venv from the lock when it is missing.
+#
+# Dependencies: pyproject.toml declares them (the package's, and the groups book, test,
+# browser, lab); requirements.txt is the lock, every version exact, resolved from it by
+# `make lock`; environment.yml (conda) is written from the lock. Installs take a group
+# of pyproject.toml with the lock as constraints, so every version comes from the lock.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+LOCK   := requirements.txt
 STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.installed-browser
+LAB_STAMP     := $(VENV)/.installed-lab
 JB_FLAGS := -W -n --keep-going
-# Quiet pip, and keep the machine's pip configuration from adding noise.
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+# pip install, at the lock's versions, the package and the groups given after it: ".[test]"
+INSTALL := $(PIP) install -c $(LOCK) -e
+# what `make lint` and `make test` check with ruff (configured in pyproject.toml)
+LINT_PATHS := src tests bench tools book/_ext conftest.py
+
+# `make lock` resolves with uv, pinned here and installed into its own environment.
+UV_VERSION  := 0.13.9
+LOCK_VENV   := .lockenv
+# the lock holds for CPython >= 3.11.5 on every platform (soupsieve 4.1.2 needs 3.11.5)
+LOCK_PYTHON := 3.11.5
+# e.g. make lock LOCK_FLAGS=--upgrade, or LOCK_FLAGS="--upgrade-package sympy"
+LOCK_FLAGS  ?=
 
 SITE_DIR ?= _build/html
 PDF      := _build/latex/dropout-companion.pdf
@@ -17,21 +36,23 @@ PDF      := _build/latex/dropout-companion.pdf
 TEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre
 BROWSER_DEBS := chromium
 
-.PHONY: help venv book test lab lock clean check-site pdf bench tex-deps browser-deps
+.PHONY: help venv book test lint lab lock clean check-site pdf bench tex-deps browser-deps
 
 help:
 	@echo "make book   build the book (executes every notebook) into _build/html"
-	@echo "make test   run the whole test suite (unit tests + every notebook via nbval)"
+	@echo "make test   lint, then the whole test suite (unit tests + every notebook via nbval)"
+	@echo "make lint   ruff check of the Python code ($(LINT_PATHS))"
 	@echo "make lab    open the notebooks in JupyterLab through Jupytext"
+	@echo "make lock   re-resolve requirements.txt from pyproject.toml (uv) and rewrite environment.yml"
 	@echo "make check-site  open every page of _build/html in headless Chromium (after make book)"
 	@echo "make pdf    build the whole book as a PDF ($(PDF))"
 	@echo "make bench  measure builds, notebooks, tests, speed-ups; write bench/results.{json,md}"
 	@echo "make clean  remove _build (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+# The book and the tests: the test group (it includes the book group), never Playwright.
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -r requirements.txt 2>&1 | grep -v "is ignored: it is neither" || true
-	$(PIP) install --no-deps -e . 2>&1 | grep -v "is ignored: it is neither" || true
+	$(INSTALL) ".[test]"
 	$(BIN)/python -c "import noising, jupyter_book, nbval, jupytext"
 	touch $(STAMP)
 
@@ -40,24 +61,39 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+
+test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-lab: $(STAMP)
-	$(PIP) install jupyterlab==4.6.6
+$(LAB_STAMP): $(STAMP)
+	$(INSTALL) ".[test,lab]"
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks/  # right-click a .md chapter: Open With > Jupytext Notebook
 
-# Re-resolve the direct pins and freeze the full set into requirements.txt.
+# Re-resolve the lock from pyproject.toml. uv keeps the versions already in requirements.txt
+# unless pyproject.toml rules them out or LOCK_FLAGS asks for upgrades; then environment.yml
+# is rewritten from the new lock.
 lock:
-	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install -q -r requirements-direct.txt
-	{ sed -n '1,3p' requirements.txt; .lockenv/bin/pip freeze | grep -v '^-e'; } > requirements.lock.tmp
-	mv requirements.lock.tmp requirements.txt && rm -rf .lockenv
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip --disable-pip-version-check -q install uv==$(UV_VERSION)
+	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --all-extras --universal \
+	  --python-version $(LOCK_PYTHON) --custom-compile-command "make lock" -o $(LOCK) $(LOCK_FLAGS)
+	$(LOCK_VENV)/bin/python tools/environment_yml.py $(LOCK) > environment.yml.tmp
+	mv environment.yml.tmp environment.yml
 
 # The built site in a real browser: every page, maths typeset, images, links, no JS errors,
 # screenshots in _build/screenshots. Skips with the reason when Chromium is missing
 # (fails instead under CI=true); `make browser-deps` installs it on Debian/Ubuntu as root.
-check-site: $(STAMP)
+# Playwright (the browser group) is installed here, on demand, not by make venv.
+$(BROWSER_STAMP): $(STAMP)
+	$(INSTALL) ".[test,browser]"
+	touch $(BROWSER_STAMP)
+
+check-site: $(BROWSER_STAMP)
 	SITE_DIR=$(SITE_DIR) $(BIN)/python -m pytest -n 0 -rs \
 	  tests/browser/site_check_selftest.py tests/browser/site_check.py
 

@@ -12,6 +12,7 @@ kernels at the same moment could kill one of them at random.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 from pathlib import Path
 
@@ -19,12 +20,26 @@ import jupytext
 import nbformat
 import nbval.kernel
 import nbval.plugin
+from hypothesis import HealthCheck, settings
 from jupyter_client.manager import KernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "book" / "_ext"))
 from ipc_kernels import ipc_manager  # noqa: E402
 
+# The two names patched below are nbval internals (no nbval option reads Jupytext files or
+# picks the kernel transport). Setting a name nbval no longer uses would silently do nothing.
+for _module, _name in ((nbval.plugin, "nbformat"), (nbval.kernel, "KernelManager")):
+    if not hasattr(_module, _name):
+        raise ImportError(f"conftest.py patches {_module.__name__}.{_name}, which this nbval "
+                          f"({importlib.metadata.version('nbval')}) no longer has: update conftest.py")
+
 nbval.kernel.KernelManager = ipc_manager(KernelManager)
+
+# No test asserts on wall-clock time (timings belong to `make bench`). Hypothesis does by
+# default: an example slower than 200 ms fails (deadline), and so does slow data generation
+# (HealthCheck.too_slow), which on a loaded machine fails at random.
+settings.register_profile("no-clock", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("no-clock")
 
 
 class _JupytextAwareNbformat:

@@ -16,9 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import loops  # noqa: E402
-import report  # noqa: E402
-
 import noising  # noqa: E402
+import report  # noqa: E402
 from noising import regularizer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -54,6 +53,7 @@ def _fake_results():
         "exact_vs_loop": {"problem": "p", "loop_s": 1.0, "package_s": 0.01, "speedup": 100.0,
                           "relative_difference": 1e-16, "agree": True},
         "taylor_vs_sympy": {"skipped": "not yet"},
+        "package_timings": [{"call": "f", "problem": "p", "seconds": 3.0, "limit_s": 2.0, "within": False}],
         "packages": [{"name": "numpy", "version": "2"}],
     }
 
@@ -83,9 +83,21 @@ def test_markdown_report_has_every_section():
     results["verdicts"] = report.verdicts(results)
     text = report.markdown(results)
     for heading in ("## The run", "## Budgets", "## Each notebook", "## Determinism",
-                    "## Vectorised code against plain loops", "## Package versions"):
+                    "## Vectorised code against plain loops", "## Package timings", "## Package versions"):
         assert heading in text
     assert "**no**" in text  # the missed budget is shown, not hidden
+    assert "| `f` | p | 3.000 s | ≤ 2.0 s | **no** |" in text
+
+
+def test_a_slow_call_is_shown_but_never_fails_the_run():
+    """Speed is measured and reported by make bench; only correctness makes it fail."""
+    results = _fake_results()
+    assert results["package_timings"][0]["within"] is False
+    assert report.failures(results) == []
+    # a run recorded before the timings existed still renders (without that section)
+    del results["package_timings"]
+    results["verdicts"] = report.verdicts(results)
+    assert "## Package timings" not in report.markdown(results)
 
 
 def test_committed_results_are_complete_and_consistent():

@@ -1,6 +1,7 @@
 """The book's small Sphinx extensions (book/_ext) and what the PDF build needs of the sources."""
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -100,13 +101,16 @@ def test_duplicate_scripts_are_dropped_keeping_order():
     assert context["script_files"] == [a, b]
 
 
-def test_theme_mode_defaults_to_auto_without_overriding_a_choice():
-    conf = SimpleNamespace(html_context={})
-    site_fixes.default_theme_mode(None, conf)
-    assert conf.html_context["default_mode"] == "auto"
-    conf = SimpleNamespace(html_context={"default_mode": "light"})
-    site_fixes.default_theme_mode(None, conf)
-    assert conf.html_context["default_mode"] == "light"
+def test_theme_mode_reaches_sphinx_as_auto():
+    """_config.yml's html_context gets to Sphinx, where pydata-sphinx-theme reads default_mode.
+
+    Without it the theme logs "Got invalid theme mode: ." in the browser (make check-site).
+    """
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
+                                 cli_config={"latex_individualpages": False})
+    assert config["html_context"]["default_mode"] == "auto"
 
 
 def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
@@ -127,7 +131,8 @@ def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
     stripped = nbformat.read(path, as_version=4)
     stripped.cells[0].outputs = []
     assert not executed_notebooks._has_outputs(stripped)
-    app = SimpleNamespace(env=SimpleNamespace(mystnb_config=SimpleNamespace(execution_cache_path=str(cache_dir))))
+    config = SimpleNamespace(execution_cache_path=str(cache_dir))
+    app = SimpleNamespace(env=SimpleNamespace(mystnb_config=config))
     merged = executed_notebooks._outputs_from_cache(app, stripped)
     assert merged is not None and executed_notebooks._has_outputs(merged)
     assert merged.cells[0].outputs[0]["text"] == "1\n"
@@ -169,3 +174,62 @@ def test_jupyter_cache_executes_with_ipc_kernels(monkeypatch):
     patched = utils.executenb
     ipc_kernels._patch_jupyter_cache()
     assert utils.executenb is patched
+
+
+# --- patches of other projects' internals: each fails loudly when an upgrade breaks it -----
+# (no option of Sphinx, myst-nb or jupyter-cache does what they do; CONTRIBUTING.md says why)
+
+_KERNEL_TRANSPORT = "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)"
+
+
+def test_myst_nb_executes_through_the_patched_jupyter_cache_function(tmp_path):
+    """The book's notebooks really run in IPC kernels: myst-nb -> single_nb_execution -> executenb."""
+    import jupyter_cache.executors.utils as utils
+    import myst_nb.core.execute.cache as nb_cache
+    import myst_nb.core.execute.direct as nb_direct
+    import nbformat
+
+    # myst-nb (both the cache and the direct mode) calls this very function...
+    assert nb_cache.single_nb_execution is utils.single_nb_execution
+    assert nb_direct.single_nb_execution is utils.single_nb_execution
+    # ...which looks up the module-level executenb that ipc_kernels wraps
+    assert "executenb(" in inspect.getsource(utils.single_nb_execution)
+    ipc_kernels._patch_jupyter_cache()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_KERNEL_TRANSPORT)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    result = utils.single_nb_execution(nb, cwd=str(tmp_path), timeout=120, allow_errors=False)
+    assert result.err is None, result.exc_string
+    assert nb.cells[0].outputs[0]["text"].strip() == "ipc"
+
+
+def test_latex_builder_still_inlines_through_the_patched_function():
+    """pdf_support wraps sphinx.builders.latex.inline_all_toctrees, which assemble_doctree calls."""
+    import sphinx.builders.latex as latex
+
+    assert "inline_all_toctrees(self" in inspect.getsource(latex.LaTeXBuilder.assemble_doctree)
+    params = list(inspect.signature(latex.inline_all_toctrees).parameters)
+    assert params[:4] == ["builder", "docnameset", "docname", "tree"], params
+
+
+def test_pdf_gets_parts_from_the_root_toctrees(tmp_path):
+    """A tiny Sphinx LaTeX build with pdf_support: the root page's captions become \\part."""
+    from sphinx.application import Sphinx
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "extensions = ['pdf_support']\n"
+        "latex_documents = [('index', 'tiny.tex', 'Tiny', 'A', 'manual')]\n",
+        encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Tiny\n====\n\nIntro\n-----\n\n.. toctree::\n   :caption: First part\n   :numbered:\n\n   chapter\n",
+        encoding="utf-8")
+    (src / "chapter.rst").write_text("Chapter\n=======\n\nText.\n", encoding="utf-8")
+    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "latex",
+                 status=None, warning=None, freshenv=True)
+    app.build()
+    tex = (tmp_path / "out" / "tiny.tex").read_text(encoding="utf-8")
+    assert "\\part{First part}" in tex
+    assert tex.index("\\part{First part}") < tex.index("\\chapter{Chapter}")

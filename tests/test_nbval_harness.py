@@ -1,8 +1,11 @@
 """The nbval harness really executes the Jupytext notebooks.
 
 nbval on its own collects nothing from ``.md`` notebooks; the root
-``conftest.py`` fixes that. These tests run pytest on a throw-away notebook and
-check that its cells are collected and that a failing ``assert`` fails the run.
+``conftest.py`` fixes that by patching two names inside nbval (its ``nbformat``
+and its ``KernelManager``). These tests run pytest on a throw-away notebook and
+check that its cells are collected, that a failing ``assert`` fails the run, and
+that its kernel talks over Unix sockets: if an nbval upgrade stops using either
+patched name, one of them fails.
 """
 from __future__ import annotations
 
@@ -51,3 +54,23 @@ def test_failing_assert_in_a_notebook_fails_the_suite(pytester):
     result = _run(pytester, "assert x == 5, 'arithmetic changed'")
     result.assert_outcomes(passed=1, failed=1)
     assert result.ret != 0
+
+
+def test_notebook_kernels_run_over_unix_sockets(pytester):
+    """nbval starts its kernels through the patched nbval.kernel.KernelManager (IPC, not TCP)."""
+    result = _run(pytester, "from ipykernel.kernelapp import IPKernelApp\n"
+                            "assert IPKernelApp.instance().transport == 'ipc'")
+    result.assert_outcomes(passed=2)
+
+
+def test_conftest_fails_loudly_when_nbval_moves_a_patched_name(pytester):
+    shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
+    (pytester.path / "book" / "_ext").mkdir(parents=True)
+    shutil.copy(ROOT / "book" / "_ext" / "ipc_kernels.py", pytester.path / "book" / "_ext")
+    # an nbval whose plugin module no longer reads notebooks through a module-level nbformat
+    (pytester.path / "sitecustomize.py").write_text(
+        "import nbval.plugin\ndel nbval.plugin.nbformat\n", encoding="utf-8")
+    pytester.syspathinsert()
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*conftest.py patches nbval.plugin.nbformat*"])

@@ -131,14 +131,9 @@ def test_high_order_derivatives_match_independent_recurrence(z0):
                 assert abs(got[m] - f) <= 2 * np.spacing(abs(f)), (z0, m)
 
 
-def test_softplus_derivative_matches_the_vector_version_and_is_fast():
-    import time
-
-    derivatives.softplus_derivatives(400, 0.7)  # build the triangle once
-    t0 = time.perf_counter()
+def test_softplus_derivative_matches_the_vector_version():
+    # its speed is measured by `make bench` (bench/run.py), never asserted here
     all_orders = derivatives.softplus_derivatives(400, 0.7)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 2.0  # about 0.25 s on a shared 2-core machine
     for k in (0, 1, 2, 3, 57, 400):
         assert derivatives.softplus_derivative(k, 0.7) == all_orders[k]
     assert isinstance(derivatives.softplus_derivative(5, 0.7), float)

@@ -1,13 +1,14 @@
-"""Two small fixes to the HTML that Jupyter Book 1 produces, found by the browser check.
+"""A small fix to the HTML that Jupyter Book 1 produces, found by the browser check.
 
-1. **Duplicated script.** sphinx-thebe registers its inline configuration script
-   (``const THEBE_JS_URL = ...``) on every ``env-before-read-docs`` event, so a page
-   can carry it twice and the browser raises ``SyntaxError: Identifier
-   'THEBE_JS_URL' has already been declared``. Identical script entries are dropped
-   from each page's context, keeping the first.
-2. **Theme mode.** Without ``default_mode`` pydata-sphinx-theme starts from an empty
-   mode and logs ``Got invalid theme mode: .`` as a console error on a reader's first
-   visit. The mode now defaults to ``auto`` (follow the system's light/dark setting).
+**Duplicated script.** sphinx-thebe registers its inline configuration script
+(``const THEBE_JS_URL = ...``) on every ``env-before-read-docs`` event, so a page
+can carry it twice and the browser raises ``SyntaxError: Identifier
+'THEBE_JS_URL' has already been declared``. Identical script entries are dropped
+from each page's context, keeping the first. (No option turns sphinx-thebe off:
+Jupyter Book 1 always loads it.)
+
+The theme's default light/dark mode, once set here too, is an option now:
+``html_context: {default_mode: auto}`` in ``_config.yml``.
 """
 from __future__ import annotations
 
@@ -32,12 +33,6 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
-def default_theme_mode(app, config):
-    # pydata-sphinx-theme reads it from the HTML context, not from the theme options
-    config.html_context.setdefault("default_mode", "auto")
-
-
 def setup(app):
-    app.connect("config-inited", default_theme_mode)
     app.connect("html-page-context", drop_duplicate_scripts, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

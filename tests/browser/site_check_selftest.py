@@ -11,7 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_check import browser, check_page, serve_directory  # noqa: F401  (fixture)
+
+from site_check import check_page, serve_directory  # the `browser` fixture: conftest.py
 
 #: MathJax 3 as shipped by sphinx-mathjax-offline (what the book uses)
 _PKG = "sphinx-mathjax-offline"
