@@ -154,3 +154,76 @@ def test_coadaptation_fit_equal_average_strength():
     r = tr.n_rare
     assert out["log_ratio"] == pytest.approx(np.log(out["beta_dropout"][:r].mean() / out["beta_l2"][:r].mean()))
     assert out["rel_penalty"] == pytest.approx(w[:r].mean() / w.mean())
+
+
+def test_choose_logloss_and_accuracy_with_tie_break():
+    X = np.array([[1.0], [2.0], [-1.0], [-2.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    betas = [np.array([0.1]), np.array([5.0]), np.array([1.0]), np.array([-1.0])]
+    k, curve = rf.choose(betas, X, y, "logloss")
+    assert k == 1 and curve.shape == (4,) and curve[1] == curve.min()
+    # accuracy ties (0, 1, 2 all classify perfectly): the smaller log-loss wins
+    k, curve = rf.choose(betas, X, y, "accuracy")
+    assert k == 1 and np.allclose(curve, [-1, -1, -1, 0])
+    with pytest.raises(ValueError):
+        rf.choose(betas, X, y, "auc")
+
+
+def test_criterion_study_reuses_paths_and_signs():
+    grids = dict(l2_grid=(0.1, 1.0, 10.0), delta_grid=(0.1, 0.5, 0.9))
+    sizes = dict(n_train=60, n_val=40, n_test=200)
+    seeds = (0, 1)
+    runs = [rf.run_seed(s, SMALL, sgd=False, **grids, **sizes) for s in seeds]
+    out = rf.criterion_study(runs, seeds, design=SMALL, **sizes)
+    assert set(out) == set(rf.CRITERIA)
+    ll = out["validation log-loss"]
+    # the log-loss criterion reproduces run_seed's own choice
+    assert ll["index"]["L2"] == [r["L2"].index for r in runs]
+    np.testing.assert_allclose(ll["gain"], rf.paired_differences(runs, "dropout (quadratic)"))
+    assert ll["gain"].shape == (2,) and out["oracle"]["logloss_gain"].shape == (2,)
+    bare = [{m: rf.SeedResult(0.5, 0.5, 0, np.zeros(7), np.zeros(3)) for m in r} for r in runs]
+    with pytest.raises(ValueError, match="no path"):
+        rf.criterion_study(bare, seeds, design=SMALL, **sizes)
+
+
+def test_widened_lower_edge_matches_a_direct_fit():
+    tr, va, _ = rf.draw_splits(2, SMALL, 60, 40, 1)
+    direct = fit.fit_glm(tr.X, tr.y, penalties.L2(0.01), tol=rf.TOL).beta
+    got = rf.widened_lower_edge(2, "L2", design=SMALL, n_train=60, n_val=40, l2_grid=(0.1, 1.0, 10.0))
+    assert np.isclose(got, rf.mean_logloss(va.X, va.y, direct), rtol=1e-6)
+    with pytest.raises(ValueError):
+        rf.widened_lower_edge(2, "SGD", design=SMALL)
+    with pytest.raises(ValueError):
+        rf.widened_lower_edge(2, "L2", design=SMALL, factor=1.0)
+
+
+def test_noised_copies_scale_and_keep_rate():
+    X = np.ones((50, 4))
+    Z = rf.noised_copies(X, 0.25, masks=40, seed=3)
+    assert Z.shape == (2000, 4)
+    assert set(np.unique(Z)) <= {0.0, 1 / 0.75}
+    assert abs(np.mean(Z != 0) - 0.75) < 0.03
+    np.testing.assert_array_equal(Z, rf.noised_copies(X, 0.25, masks=40, seed=3))
+    with pytest.raises(ValueError):
+        rf.noised_copies(X, 1.0)
+
+
+def test_ray_profile_of_a_quadratic():
+    def obj(b):
+        return float(np.sum((b - 3.0) ** 2)), 2 * (b - 3.0)
+
+    values, slopes = rf.ray_profile(obj, np.zeros(2), 1, 1, [0.0, 1.0, 3.0, 5.0])
+    np.testing.assert_allclose(values, [18, 13, 9, 13])
+    np.testing.assert_allclose(slopes, [-6, -4, 0, 4])
+    _, down = rf.ray_profile(obj, np.zeros(2), 1, -1, [0.0, 1.0])
+    np.testing.assert_allclose(down, [6, 8])
+    with pytest.raises(ValueError):
+        rf.ray_profile(obj, np.zeros(2), 1, 2, [0.0])
+
+
+def test_coadaptation_fit_confidence_blind_control():
+    r = rf.coadaptation_fit(0, "with", n=150)
+    # the three log-ratios are consistent: drop/l2 = drop/blind * blind/l2
+    assert np.isclose(r["log_ratio"], r["log_ratio_blind"] + r["log_ratio_blind_l2"])
+    assert r["beta_blind"].shape == r["beta_l2"].shape
+    assert 0 <= r["n_separating"] <= 10

@@ -26,7 +26,7 @@ simulation's design); the defaults below are the chapter's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,12 +47,18 @@ __all__ = [
     "run_seed",
     "paired_differences",
     "settled",
+    "CRITERIA",
+    "choose",
+    "criterion_study",
+    "widened_lower_edge",
     "quadratic_versus_mc",
     "restart_spread",
     "separating_features",
     "coadapted",
     "coadaptation_fit",
     "mc_dropout_fit",
+    "noised_copies",
+    "ray_profile",
     "equivalence",
     "markdown_table",
 ]
@@ -164,6 +170,9 @@ class SeedResult:
         The chosen fit.
     curve : ndarray
         The validation criterion over the grid (:func:`mean_logloss`).
+    path : tuple of ndarray
+        Every fit of the grid, in grid order (so that another tuning criterion
+        can be applied without refitting, :func:`criterion_study`).
     """
 
     acc_all: float
@@ -171,6 +180,7 @@ class SeedResult:
     index: int
     beta: np.ndarray
     curve: np.ndarray
+    path: tuple = field(default=(), repr=False)
 
 
 def run_seed(
@@ -249,6 +259,7 @@ def run_seed(
             index=k,
             beta=b,
             curve=curve,
+            path=tuple(betas),
         )
     return out
 
@@ -309,6 +320,134 @@ def settled(curve, index, atol=1e-3):
         return True
     neighbour = 1 if index == 0 else m - 2
     return bool(abs(curve[index] - curve[neighbour]) <= atol)
+
+
+#: The tuning criteria of :func:`criterion_study`: the validation log-loss of
+#: the chapter's plan, the validation accuracy, and an oracle that picks the
+#: grid value with the best accuracy on the test examples with an active rare
+#: feature (the quantity measured; no method can do better).
+CRITERIA = ("validation log-loss", "validation accuracy", "oracle")
+
+
+def choose(betas, X, y, criterion):
+    """Index of the fit in ``betas`` that a tuning criterion picks on ``(X, y)``.
+
+    Parameters
+    ----------
+    betas : sequence of ndarray
+        Fits over a grid.
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+    criterion : {"logloss", "accuracy"}
+        ``"logloss"``: the smallest :func:`mean_logloss`. ``"accuracy"``: the
+        largest accuracy, ties (accuracy is a step function) broken by the
+        smaller log-loss.
+
+    Returns
+    -------
+    index : int
+    curve : ndarray
+        The criterion over the grid, signed so that smaller is better (minus
+        the accuracy for ``"accuracy"``).
+    """
+    if criterion not in ("logloss", "accuracy"):
+        raise ValueError(f"criterion must be 'logloss' or 'accuracy', got {criterion!r}.")
+    ll = np.array([mean_logloss(X, y, b) for b in betas])
+    if criterion == "logloss":
+        return int(np.argmin(ll)), ll
+    acc = np.array([fit.accuracy(X, y, b) for b in betas])
+    return int(np.lexsort((ll, -acc))[0]), -acc
+
+
+def criterion_study(results, seeds, *, design=None, n_train=200, n_val=200, n_test=2000, method="dropout (quadratic)", baseline="L2"):
+    """Re-tune two methods of :func:`run_seed` under each of :data:`CRITERIA` (claim W9).
+
+    The fits are those of ``results`` (no refitting); only the rule that picks
+    one fit from each grid changes.
+
+    Parameters
+    ----------
+    results : list of dict
+        Outputs of :func:`run_seed` for ``seeds`` (with the same ``design``
+        and sizes).
+    seeds : sequence of int
+    design : dict, optional
+    n_train, n_val, n_test : int
+    method, baseline : str
+
+    Returns
+    -------
+    dict
+        For each criterion: ``gain`` (test accuracy on active-rare examples,
+        ``method`` minus ``baseline``, per seed), ``gain_all`` (the same on all
+        test examples), ``logloss_gain`` (test log-loss on active-rare
+        examples, ``baseline`` minus ``method``: positive when ``method`` is
+        better), and per method ``index`` and ``curve`` (the criterion over the
+        grid, smaller is better).
+    """
+    out = {c: dict(gain=[], gain_all=[], logloss_gain=[], index={method: [], baseline: []}, curve={method: [], baseline: []}) for c in CRITERIA}
+    for seed, res in zip(seeds, results):
+        _, va, te = draw_splits(seed, design, n_train, n_val, n_test)
+        act = te.active
+        for c in CRITERIA:
+            chosen = {}
+            for m in (method, baseline):
+                path = res[m].path
+                if not path:
+                    raise ValueError(f"seed {seed}: {m!r} has no path of fits; run it with run_seed.")
+                if c == "validation log-loss":
+                    k, curve = choose(path, va.X, va.y, "logloss")
+                elif c == "validation accuracy":
+                    k, curve = choose(path, va.X, va.y, "accuracy")
+                else:
+                    k, curve = choose(path, te.X[act], te.y[act], "accuracy")
+                chosen[m] = path[k]
+                out[c]["index"][m].append(k)
+                out[c]["curve"][m].append(curve)
+            bm, bb = chosen[method], chosen[baseline]
+            out[c]["gain"].append(fit.accuracy(te.X[act], te.y[act], bm) - fit.accuracy(te.X[act], te.y[act], bb))
+            out[c]["gain_all"].append(fit.accuracy(te.X, te.y, bm) - fit.accuracy(te.X, te.y, bb))
+            out[c]["logloss_gain"].append(mean_logloss(te.X[act], te.y[act], bb) - mean_logloss(te.X[act], te.y[act], bm))
+    for c in CRITERIA:
+        for k in ("gain", "gain_all", "logloss_gain"):
+            out[c][k] = np.array(out[c][k])
+    return out
+
+
+def widened_lower_edge(seed, method, *, design=None, n_train=200, n_val=200, factor=10.0, l2_grid=L2_GRID, delta_grid=DELTA_GRID, eps=EPS, tol=TOL):
+    """Validation log-loss one step below the lower edge of a method's grid.
+
+    Used to check a choice on the lower edge of a grid (the least
+    regularisation tried): the grid is widened once, to the edge value divided
+    by ``factor``, and the method refitted there.
+
+    Parameters
+    ----------
+    seed : int
+    method : {"L2", "dropout (quadratic)"}
+    design : dict, optional
+    n_train, n_val : int
+    factor : float
+        How far below the edge (> 1).
+    l2_grid, delta_grid : sequence of float
+    eps, tol : float
+        As in :func:`run_seed`.
+
+    Returns
+    -------
+    float
+        :func:`mean_logloss` on the validation set at the widened value.
+    """
+    if not factor > 1:
+        raise ValueError(f"factor must be > 1, got {factor!r}.")
+    tr, va, _ = draw_splits(seed, design, n_train, n_val, 1)
+    if method == "L2":
+        pen = penalties.L2(min(l2_grid) / factor)
+    elif method == "dropout (quadratic)":
+        pen = penalties.DropoutPenalty(tr.X, min(delta_grid) / factor) + penalties.L2(eps)
+    else:
+        raise ValueError(f"method must be 'L2' or 'dropout (quadratic)', got {method!r}.")
+    return mean_logloss(va.X, va.y, fit.fit_glm(tr.X, tr.y, pen, tol=tol).beta)
 
 
 def restart_spread(base_fit, fits, rtol=1e-6, grad_tol=1e-3):
@@ -428,13 +567,23 @@ def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design
     ``penalties.L2(c * mean(w) + eps)``. Only how the weight is spread over the
     features differs.
 
+    A third fit is a control that knows rarity but not confidence: a weighted
+    ridge with weights :math:`b_j=\tfrac14\sum_i x_{ij}^2` (the dropout
+    weights with :math:`p_i(1-p_i)` replaced by its maximum 1/4), of the same
+    average strength, ``penalties.L2(c * mean(w) / mean(b), weights=b) +
+    penalties.L2(eps)``.
+
     Returns
     -------
     dict
         ``log_ratio``: :math:`\log` of the mean rare weight of the dropout fit
-        over that of the :math:`L_2` fit; ``rel_penalty``: the dropout
-        penalty's mean weight on the rare features over its mean weight on all
-        features, at the dropout fit; ``beta_dropout``, ``beta_l2``.
+        over that of the :math:`L_2` fit; ``log_ratio_blind``: the same over
+        the confidence-blind fit; ``log_ratio_blind_l2``: confidence-blind
+        over :math:`L_2`; ``rel_penalty``: the dropout penalty's mean weight on
+        the rare features over its mean weight on all features, at the dropout
+        fit; ``n_separating``: rare features whose active training examples
+        share one label (:func:`separating_features`); ``beta_dropout``,
+        ``beta_l2``, ``beta_blind``.
     """
     tr = coadapted(n, mode, seed=seed, **design)
     pen = penalties.DropoutPenalty(tr.X, delta)
@@ -442,15 +591,22 @@ def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design
     w = pen.diag_fisher(b_drop)
     c = delta / (1.0 - delta)
     b_l2 = fit.fit_glm(tr.X, tr.y, penalties.L2(c * w.mean() + eps), tol=tol).beta
+    blind = (tr.X**2).sum(axis=0) / 4.0
+    pen_blind = penalties.L2(c * w.mean() / blind.mean(), weights=blind) + penalties.L2(eps)
+    b_blind = fit.fit_glm(tr.X, tr.y, pen_blind, tol=tol).beta
     r = tr.n_rare
-    drop, l2 = b_drop[:r].mean(), b_l2[:r].mean()
-    if drop <= 0 or l2 <= 0:
-        raise ValueError(f"seed {seed}, mode {mode!r}: a mean rare weight is not positive ({drop:.3g}, {l2:.3g}).")
+    drop, l2, bl = b_drop[:r].mean(), b_l2[:r].mean(), b_blind[:r].mean()
+    if drop <= 0 or l2 <= 0 or bl <= 0:
+        raise ValueError(f"seed {seed}, mode {mode!r}: a mean rare weight is not positive ({drop:.3g}, {l2:.3g}, {bl:.3g}).")
     return dict(
         log_ratio=float(np.log(drop / l2)),
+        log_ratio_blind=float(np.log(drop / bl)),
+        log_ratio_blind_l2=float(np.log(bl / l2)),
         rel_penalty=float(w[:r].mean() / w.mean()),
+        n_separating=len(separating_features(tr.X, tr.y, range(r))),
         beta_dropout=b_drop,
         beta_l2=b_l2,
+        beta_blind=b_blind,
     )
 
 
@@ -501,14 +657,80 @@ def mc_dropout_fit(X, y, delta, *, masks=100, l2=0.0, seed=0, beta0=None, tol=1e
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}.")
     masks = int(masks)
-    rng = np.random.default_rng(seed)
-    keep = rng.random((masks,) + X.shape) >= delta
-    X_noised = (keep * X / (1.0 - delta)).reshape(-1, X.shape[1])
+    X_noised = noised_copies(X, delta, masks=masks, seed=seed)
     y_rep = np.tile(y, masks)
     penalty = penalties.L2(l2 * masks) if l2 > 0 else None
     res = fit.fit_glm(X_noised, y_rep, penalty, beta0=beta0, tol=tol)
     res.fun = res.fun / masks
     return res
+
+
+def noised_copies(X, delta, *, masks=100, seed=0):
+    r"""``masks`` dropout-noised copies of ``X`` stacked, as :func:`mc_dropout_fit` draws them.
+
+    Row ``k * n + i`` is :math:`x_i\odot\xi_{ik}/(1-\delta)` with
+    :math:`\xi_{ik}` i.i.d. Bernoulli(:math:`1-\delta`). With labels
+    ``np.tile(y, masks)``, ``noising.fit.nll`` on these rows divided by
+    ``masks`` is the Monte Carlo dropout objective (without ridge) of
+    :func:`mc_dropout_fit` for the same ``seed``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    delta : float
+        Dropout probability in [0, 1).
+    masks : int
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    ndarray, shape (masks * n, d)
+    """
+    X = np.asarray(X, dtype=float)
+    if not 0 <= delta < 1:
+        raise ValueError(f"delta must be in [0, 1), got {delta!r}.")
+    if int(masks) != masks or masks < 1:
+        raise ValueError(f"masks must be a positive integer, got {masks!r}.")
+    rng = np.random.default_rng(seed)
+    keep = rng.random((int(masks),) + X.shape) >= delta
+    return (keep * X / (1.0 - delta)).reshape(-1, X.shape[1])
+
+
+def ray_profile(objective, beta, j, direction, ts):
+    r"""An objective along the ray :math:`\beta + t\,s\,e_j`, :math:`t` in ``ts``.
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(b)`` returns ``(value, gradient)`` at ``b``.
+    beta : array_like, shape (d,)
+        Start of the ray.
+    j : int
+        The coordinate moved.
+    direction : {+1, -1}
+        The sign :math:`s`.
+    ts : array_like
+        Distances along the ray.
+
+    Returns
+    -------
+    values : ndarray
+        :math:`F(\beta+t s e_j)` for each ``t``.
+    slopes : ndarray
+        :math:`s\,\partial_j F(\beta+t s e_j)`: negative where the objective
+        still decreases along the ray.
+    """
+    if direction not in (1, -1, 1.0, -1.0):
+        raise ValueError(f"direction must be +1 or -1, got {direction!r}.")
+    beta = np.asarray(beta, dtype=float)
+    values, slopes = [], []
+    for t in np.asarray(ts, dtype=float):
+        b = beta.copy()
+        b[j] += direction * t
+        value, grad = objective(b)
+        values.append(float(value))
+        slopes.append(direction * float(np.asarray(grad)[j]))
+    return np.array(values), np.array(slopes)
 
 
 def quadratic_versus_mc(seed, delta, *, design=None, masks=50, mask_seed=1, eps=EPS, tol=TOL, n_train=200, n_test=2000):
