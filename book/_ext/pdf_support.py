@@ -63,6 +63,8 @@ UNICODE = {
     "2080": r"\textsubscript{0}",
     "2081": r"\textsubscript{1}",
     "2082": r"\textsubscript{2}",
+    "2083": r"\textsubscript{3}",
+    "2086": r"\textsubscript{6}",
     "2096": r"\textsubscript{k}",
     "2099": r"\textsubscript{n}",
     "1D62": r"\textsubscript{i}",
