@@ -155,3 +155,58 @@ def test_verdict_follows_the_intervals(lows, highs, expected):
 def test_verdict_rejects_mismatched_intervals():
     with pytest.raises(ValueError):
         ex.verdict([0.1], [0.2, 0.3])
+
+
+# ------------------------------------------------------------------ controls
+def test_permuted_pool_keeps_each_column_and_breaks_the_rows():
+    rng = np.random.default_rng(0)
+    Z = np.hstack([np.ones((50, 1)), rng.normal(size=(50, 3))])
+    P = ex.permuted_pool(Z, np.random.default_rng(1))
+    assert P is not Z and np.array_equal(Z[:, 0], P[:, 0])
+    for j in range(1, 4):
+        assert np.array_equal(np.sort(Z[:, j]), np.sort(P[:, j]))
+    # the columns were shuffled independently: rows no longer match
+    assert not np.array_equal(Z[:, 1:], P[:, 1:])
+    # and not by one common permutation of the rows
+    rows = [[np.flatnonzero(Z[:, j] == v)[0] for v in P[:, j]] for j in (1, 2)]
+    assert rows[0] != rows[1]
+
+
+def test_noise_pool_kinds():
+    rng = np.random.default_rng(0)
+    B = ex.noise_pool(2000, 5, "bernoulli", rng)
+    assert B.shape == (2000, 5) and np.all(B[:, 0] == 1)
+    assert set(np.unique(B[:, 1:])) == {0.0, 1.0} and abs(B[:, 1:].mean() - 0.5) < 0.02
+    N = ex.noise_pool(2000, 5, "normal", rng)
+    assert abs(N[:, 1:].mean()) < 0.05 and abs(N[:, 1:].std() - 1) < 0.05
+    with pytest.raises(ValueError):
+        ex.noise_pool(10, 3, "uniform", rng)
+
+
+def test_run_controls_labelled_copy_is_supervised_dropout_on_the_delta_grid():
+    setting = ex.bag_of_words_setting(n=20, n_val=30, m=40, n_test=50, vocab=12, n_discriminative=4)
+    assert setting.noise == "bernoulli" and ex.breast_cancer_setting().noise == "normal"
+    deltas, shares = ex.odds_grid(0.5, 2, 3), [0.2, 0.8]
+    c = ex.run_controls(setting, [0, 1], deltas, shares, [0.1, 1.0], tol=1e-6)
+    assert set(c) == set(ex.CONTROLS)
+    assert all(len(v["acc"]) == 2 and len(v["index"]) == 2 for v in c.values())
+    assert all(len(i) == 2 for i in c["permuted pool"]["index"])
+    # the labelled copy: same choice and accuracy as supervised dropout
+    # given the same (3-point) delta grid
+    draws = ex.run_setting(setting, [0, 1], deltas, shares, sup_deltas=deltas, tol=1e-6)
+    np.testing.assert_allclose(c["labelled copy"]["acc"], [d.dropout for d in draws])
+    assert [i[0] for i in c["labelled copy"]["index"]] == [d.sup_index for d in draws]
+
+
+def test_paired_table_pairs_the_first_draws():
+    draws = [ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+             ex.Draw(0.6, 0.63, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+             ex.Draw(0.9, 0.99, 0, (0, 0), np.zeros(1), np.zeros((1, 1)))]
+    controls = {"noise pool": {"acc": np.array([0.69, 0.61]), "index": [(0, 0)] * 2}}
+    rows = ex.paired_table(draws, controls)
+    # only the first two draws enter, paired with the controls
+    assert np.isclose(rows["semi-supervised vs supervised"][0], 0.025)
+    assert np.isclose(rows["noise pool vs supervised"][0], 0.0)
+    assert np.isclose(rows["semi-supervised vs noise pool"][0], 0.025)
+    with pytest.raises(ValueError):
+        ex.paired_table(draws[:1], controls)

@@ -35,11 +35,13 @@ import numpy as np
 from scipy import stats
 
 from .. import data, verdicts
-from ..fit import DropoutPenalty, accuracy, fit_glm
+from ..fit import accuracy, fit_glm
+from ..penalties import L2, DropoutPenalty
 from ..semisup import fit_semisupervised
 from ..summary import t_interval
 
 __all__ = [
+    "CONTROLS",
     "Draw",
     "Setting",
     "alpha_grid",
@@ -49,7 +51,11 @@ __all__ = [
     "interior",
     "markdown_table",
     "mean_log_likelihood",
+    "noise_pool",
     "odds_grid",
+    "paired_table",
+    "permuted_pool",
+    "run_controls",
     "run_draw",
     "run_setting",
     "seeds_needed",
@@ -172,6 +178,9 @@ class Draw:
         Validation accuracies of the supervised candidates.
     semi_val : ndarray, shape (K, J)
         Validation accuracies of the semi-supervised candidates.
+    sup_test, semi_test : ndarray or None
+        Test accuracies of every candidate (same shapes as ``sup_val`` and
+        ``semi_val``); used only to score a *fixed* hyperparameter choice.
     """
 
     dropout: float
@@ -180,6 +189,8 @@ class Draw:
     semi_index: tuple
     sup_val: np.ndarray = field(repr=False)
     semi_val: np.ndarray = field(repr=False)
+    sup_test: np.ndarray = field(default=None, repr=False)
+    semi_test: np.ndarray = field(default=None, repr=False)
 
     @property
     def gain(self):
@@ -239,6 +250,8 @@ def run_draw(X, y, parts, deltas, alphas, *, sup_deltas=None, tol=1e-6):
         semi_index=tuple(int(i) for i in np.unravel_index(i_semi, (len(deltas), len(alphas)))),
         sup_val=sup_val,
         semi_val=semi_val.reshape(len(deltas), len(alphas)),
+        sup_test=np.array([accuracy(Xt, yt, b) for b in sup]),
+        semi_test=np.array([accuracy(Xt, yt, b) for b in semi]).reshape(len(deltas), len(alphas)),
     )
 
 
@@ -255,11 +268,16 @@ class Setting:
         ``(n, n_val, m, n_test)``: labelled, validation, unlabelled, test rows.
     make : callable
         ``make(seed) -> (X, y)``: the examples of one draw (intercept in column 0).
+    noise : {"normal", "bernoulli"}
+        Distribution of the features of the *noise pool* control
+        (:func:`noise_pool`): standard normal for standardised dense
+        features, Bernoulli(1/2) for word-presence features.
     """
 
     name: str
     sizes: tuple
     make: object = field(repr=False, compare=False)
+    noise: str = "normal"
 
     @property
     def n(self):
@@ -283,7 +301,7 @@ def bag_of_words_setting(n=40, n_val=200, m=1600, n_test=2000, **corpus):
         X = np.hstack([np.ones((c.X.shape[0], 1)), (c.X > 0).astype(float)])
         return X, c.y
 
-    return Setting("synthetic documents", sizes, make)
+    return Setting("synthetic documents", sizes, make, noise="bernoulli")
 
 
 def breast_cancer_setting(n=20, n_val=100, m=300, n_test=149):
@@ -323,6 +341,180 @@ def run_setting(setting, seeds, deltas, shares, **kwargs):
         parts = data.train_val_test_split(len(y), list(setting.sizes), seed=seed)
         out.append(run_draw(X, y, parts, deltas, alphas, **kwargs))
     return out
+
+
+# ------------------------------------------------------------------ controls
+#: The control methods of :func:`run_controls`, in table order.
+CONTROLS = ("permuted pool", "noise pool", "dropout + L2", "labelled copy")
+
+
+def permuted_pool(Z, rng):
+    """The unlabelled pool with each feature column shuffled independently.
+
+    Every column keeps its values (so its marginal distribution: a word keeps
+    its frequency), but which values occur together in one row is destroyed.
+    Column 0, the intercept, is left alone.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (m, d)
+        The pool.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray, shape (m, d)
+        A new array; ``Z`` is not modified.
+    """
+    out = np.array(Z, dtype=float, copy=True)
+    for j in range(1, out.shape[1]):
+        out[:, j] = rng.permutation(out[:, j])
+    return out
+
+
+def noise_pool(m, d, kind, rng):
+    """A pool of ``m`` rows that carries no information about the data.
+
+    Parameters
+    ----------
+    m, d : int
+        Rows and columns (column 0 is an intercept of ones).
+    kind : {"normal", "bernoulli"}
+        Standard normal features, or 0/1 features that are 1 with probability 1/2.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray, shape (m, d)
+    """
+    if kind == "normal":
+        feats = rng.standard_normal((m, d - 1))
+    elif kind == "bernoulli":
+        feats = (rng.random((m, d - 1)) < 0.5).astype(float)
+    else:
+        raise ValueError(f"kind must be 'normal' or 'bernoulli', got {kind!r}.")
+    return np.hstack([np.ones((m, 1)), feats])
+
+
+def run_controls(setting, seeds, deltas, shares, lams, *, tol=1e-6, rng_offset=10_000):
+    """Control fits that ask whether a gain of :math:`R_*` comes from the unlabelled data.
+
+    On each draw (the same data, split and validation rule as :func:`run_setting`)
+    four methods are fitted on the labelled rows and tuned on the validation
+    rows with :func:`select`:
+
+    ``"permuted pool"``
+        :math:`R_*` with the pool of :func:`permuted_pool` (feature frequencies
+        kept, joint structure destroyed), on the same ``deltas`` x ``shares`` grid.
+    ``"noise pool"``
+        :math:`R_*` with :func:`noise_pool` rows of the setting's ``noise`` kind,
+        same grid.
+    ``"dropout + L2"``
+        Supervised dropout plus a spherical :math:`L_2` penalty (intercept not
+        penalised), ``deltas`` x ``lams``: a second hyperparameter without any
+        unlabelled data, as many candidates as :math:`R_*`.
+    ``"labelled copy"``
+        :math:`R_*` with a copy of the labelled rows as the pool. Then
+        :math:`R_* = R^q_X` for every :math:`\\alpha`, so the grid collapses to the
+        ``len(deltas)`` values of :math:`\\delta` (one fit per :math:`\\delta`, at the
+        middle share).
+
+    Parameters
+    ----------
+    setting : Setting
+    seeds : iterable of int
+        Seeds of the draws; the same seeds as :func:`run_setting` give the same draws.
+    deltas, shares : sequence of float
+        The semi-supervised grid of :func:`run_setting`.
+    lams : sequence of float
+        :math:`L_2` strengths (as many as ``shares`` for an equal budget).
+    tol : float
+        Gradient tolerance of :func:`noising.fit.fit_glm`.
+    rng_offset : int
+        The permutation and noise of draw ``seed`` use
+        ``numpy.random.default_rng(rng_offset + seed)``.
+
+    Returns
+    -------
+    dict
+        ``{control name: {"acc": ndarray (r,), "index": list of tuple}}``: the
+        test accuracy of the tuned fit on every draw, and the chosen grid indices.
+    """
+    deltas = np.asarray(deltas, dtype=float)
+    alphas = alpha_grid(shares, setting.n, setting.m)
+    lams = np.asarray(lams, dtype=float)
+    out = {name: {"acc": [], "index": []} for name in CONTROLS}
+    for seed in seeds:
+        X, y = setting.make(seed)
+        lab, val, pool, test = data.train_val_test_split(len(y), list(setting.sizes), seed=seed)
+        Xl, yl, Z = X[lab], y[lab], X[pool]
+        Xv, yv, Xt, yt = X[val], y[val], X[test], y[test]
+        rng = np.random.default_rng(rng_offset + seed)
+        pools = {
+            "permuted pool": permuted_pool(Z, rng),
+            "noise pool": noise_pool(Z.shape[0], Z.shape[1], setting.noise, rng),
+        }
+        fits = {
+            name: (
+                [fit_semisupervised(Xl, yl, P, d, a, unpenalized=[0], tol=tol).beta
+                 for d in deltas for a in alphas],
+                (len(deltas), len(alphas)),
+            )
+            for name, P in pools.items()
+        }
+        fits["dropout + L2"] = (
+            [
+                fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]) + L2(lam, unpenalized=[0]),
+                        tol=tol).beta
+                for d in deltas
+                for lam in lams
+            ],
+            (len(deltas), len(lams)),
+        )
+        middle = alphas[len(alphas) // 2]
+        fits["labelled copy"] = (
+            [fit_semisupervised(Xl, yl, Xl.copy(), d, middle, unpenalized=[0], tol=tol).beta
+             for d in deltas],
+            (len(deltas),),
+        )
+        for name, (betas, shape) in fits.items():
+            i, _ = select(betas, Xv, yv)
+            out[name]["acc"].append(accuracy(Xt, yt, betas[i]))
+            out[name]["index"].append(tuple(int(k) for k in np.unravel_index(i, shape)))
+    for name in CONTROLS:
+        out[name]["acc"] = np.array(out[name]["acc"])
+    return out
+
+
+def paired_table(draws, controls):
+    """Paired test-accuracy differences of the controls, with 95 % t-intervals.
+
+    Parameters
+    ----------
+    draws : list of Draw
+        The main run (:func:`run_setting`) of one setting.
+    controls : dict
+        :func:`run_controls` on the same setting and seeds, or on the first
+        ``r`` of them (the main run is then cut to those ``r`` draws).
+
+    Returns
+    -------
+    dict
+        ``{label: (mean, low, high)}`` as fractions, with labels
+        ``"semi-supervised vs supervised"``, ``"<control> vs supervised"`` and
+        ``"semi-supervised vs <control>"`` for every control.
+    """
+    r = len(next(iter(controls.values()))["acc"])
+    if r > len(draws):
+        raise ValueError(f"{r} control draws but only {len(draws)} main draws.")
+    sup = np.array([d.dropout for d in draws[:r]])
+    semi = np.array([d.semi for d in draws[:r]])
+    rows = {"semi-supervised vs supervised": t_interval(semi - sup)}
+    for name, c in controls.items():
+        rows[f"{name} vs supervised"] = t_interval(c["acc"] - sup)
+    for name, c in controls.items():
+        rows[f"semi-supervised vs {name}"] = t_interval(semi - c["acc"])
+    return rows
 
 
 # ------------------------------------------------------------------ summaries
