@@ -267,11 +267,13 @@ def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record
             else:
                 rate = h * t ** (-decay)
             B = B - rate[:, None] * G / divisor
-            bad = ~np.all(np.isfinite(B), axis=1)
-            if bad.any():
-                B[bad] = np.nan
             if t % record_every == 0 or t == steps:
-                paths.append(B.copy())
+                # a row that left the finite numbers never comes back (inf and NaN
+                # propagate through every later step), so checking at the records
+                # flags the same runs as checking at every step
+                record = B.copy()
+                record[~np.all(np.isfinite(record), axis=1)] = np.nan
+                paths.append(record)
                 marks.append(t)
     return BatchResult(np.stack(paths, axis=1), np.array(marks), h, method, decay)
 
