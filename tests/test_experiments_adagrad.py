@@ -171,3 +171,85 @@ def test_markdown_table_formats_and_blanks():
         "| SGD | 5.62 |  | +0.12 |",
         "| x | n/a |  | -0.50 |",
     ]
+
+
+def test_loss_weighted_errors_is_the_curvature_weighted_mean_over_the_group():
+    X, y = _data(seed=8)
+    fam = get_family("logistic")
+    beta_hat = np.array([0.2, -0.4, 0.7, 1.1])
+    paths = np.array([[beta_hat, beta_hat + [0.0, 0.0, 0.0, 3.0], beta_hat + [0.5, -0.2, 0.1, 0.0]]])
+    group = X[:, 3] != 0
+    out = ex.loss_weighted_errors(X, paths, beta_hat, group)
+    for k, b in enumerate(paths[0]):
+        z_err = X[group] @ (b - beta_hat)
+        expected = np.mean(fam.A2(X[group] @ beta_hat) * z_err**2)
+        assert out[0, k] == pytest.approx(expected, rel=1e-12)
+    assert out[0, 0] == 0.0
+    # an error in the weight of a feature absent from the group does not count there
+    others = ex.loss_weighted_errors(X, paths, beta_hat, ~group)
+    assert others[0, 1] == pytest.approx(0.0, abs=1e-15) and out[0, 1] > 0
+    # twice the local KL divergence between the predictions, to second order
+    small = beta_hat + 1e-3 * np.array([1.0, -2.0, 0.5, 1.0])
+    p0, p1 = fam.A1(X[group] @ beta_hat), fam.A1(X[group] @ small)
+    kl = np.mean(p0 * np.log(p0 / p1) + (1 - p0) * np.log((1 - p0) / (1 - p1)))
+    assert ex.loss_weighted_errors(X, small, beta_hat, group) == pytest.approx(2 * kl, rel=1e-2)
+    assert np.isinf(ex.loss_weighted_errors(X, [np.nan] * 4, beta_hat, group))
+    with pytest.raises(ValueError, match="rows"):
+        ex.loss_weighted_errors(X, paths, beta_hat, np.zeros(len(y), dtype=bool))
+
+
+def test_run_study_loss_groups_and_scores():
+    X, y = _data(seed=9)
+    sets = [(1, X, y, np.zeros(4))]
+    r = ex.run_study(sets, {"S": ("sgd", [0.1, 1.0], 0.0)}, [3], [1, 2], steps=40, record_every=20)["S"]
+    res = ex.run_batch(X, y, "sgd", [0.1, 1.0], steps=40, seed=1, record_every=20)
+    with_rare = X[:, 3] != 0
+    np.testing.assert_allclose(r.loss_rare[0], ex.loss_weighted_errors(X, res.paths, np.zeros(4), with_rare))
+    np.testing.assert_allclose(r.loss_common[0], ex.loss_weighted_errors(X, res.paths, np.zeros(4), ~with_rare))
+    np.testing.assert_array_equal(r.score("loss"), np.maximum(r.loss_rare, r.loss_common))
+    np.testing.assert_array_equal(r.score("weights"), r.worse)
+    with pytest.raises(ValueError, match="measure"):
+        r.score("accuracy")
+
+
+def test_thin_equals_running_the_coarser_grid():
+    X, y = _data(seed=10)
+    sets = [(3, X, y, np.zeros(4)), (4, X, y, np.ones(4))]
+    fine, coarse = ex.log_grid(0.1, 10, per_decade=4), ex.log_grid(0.1, 10, per_decade=2)
+    kw = dict(steps=50, record_every=25, refresh=3)
+    a = ex.thin(ex.run_study(sets, {"d": ("dropout", fine, 0.5)}, [3], [1, 2], **kw), 2)["d"]
+    b = ex.run_study(sets, {"d": ("dropout", coarse, 0.5)}, [3], [1, 2], **kw)["d"]
+    np.testing.assert_array_equal(a.grid, b.grid)
+    for k in ("rare", "common", "excess", "loss_rare", "loss_common"):
+        np.testing.assert_allclose(getattr(a, k), getattr(b, k), rtol=1e-12, atol=1e-15)
+
+
+def test_tune_reads_the_measure_asked_for():
+    X, y = _data(seed=11)
+    sets = [(1, X, y, np.zeros(4)), (2, X, y, np.zeros(4))]
+    study = ex.run_study(sets, {"a": ("sgd", [0.01, 0.1, 1.0, 10.0], 0.0)}, [3], [1, 2], steps=40, record_every=20)
+    for measure in ex.MEASURES:
+        assert ex.tune(study, measure=measure)["a"] == ex.choose(study["a"].score(measure)[:, :, -1])
+
+
+@pytest.mark.parametrize(
+    "verdicts, expected",
+    [
+        (["holds", "holds"], "holds"),
+        (["holds", "holds with a correction"], "holds with a correction"),
+        (["fails", "fails"], "fails"),
+        (["fails", "holds"], "not established"),
+        (["not established", "holds"], "not established"),
+        (["fails", "not established"], "not established"),
+        (["holds with a correction", "fails"], "not established"),
+    ],
+)
+def test_across_measures_is_as_strong_as_the_weakest_measure(verdicts, expected):
+    assert ex.across_measures(verdicts) == expected
+
+
+def test_across_measures_rejects_unknown_verdicts():
+    with pytest.raises(ValueError):
+        ex.across_measures([])
+    with pytest.raises(ValueError):
+        ex.across_measures(["holds", "maybe"])

@@ -17,11 +17,14 @@ features. This module runs that comparison:
   same sequence of examples (vectorised over the grid, so fine grids stay cheap); it
   reproduces :func:`noising.optim.sgd`, :func:`noising.optim.adagrad` and
   :func:`noising.optim.dropout_sgd_preconditioned` step for step;
-* :func:`weight_errors` and :func:`excess_loss` measure a path against a training
-  set's maximum-likelihood estimate;
-* :func:`run_study` does both for several methods and training sets;
+* :func:`weight_errors`, :func:`loss_weighted_errors` and :func:`excess_loss` measure
+  a path against a training set's maximum-likelihood estimate, in the weights or in
+  the predictions;
+* :func:`run_study` does both for several methods and training sets, and
+  :func:`thin` reads a coarser grid off the same runs;
 * :func:`log_grid`, :func:`choose` and :func:`is_interior` tune a step size on a log
-  grid and check that the chosen value is not on the grid's edge.
+  grid and check that the chosen value is not on the grid's edge;
+* :func:`across_measures` combines the verdicts of several pre-declared measures.
 
 The step size of every method is one positive number :math:`h` multiplying a schedule
 :math:`t^{-\\text{decay}}`: :math:`\\eta_t = h\\,t^{-\\text{decay}}` for SGD and AdaGrad,
@@ -39,6 +42,7 @@ import numpy as np
 
 from ..families import get_family
 from ..summary import t_interval
+from ..verdicts import CORRECTED, FAILS, HOLDS, NOT_ESTABLISHED
 
 __all__ = [
     "METHODS",
@@ -47,19 +51,28 @@ __all__ = [
     "delta_from_step",
     "run_batch",
     "weight_errors",
+    "loss_weighted_errors",
     "excess_loss",
     "run_study",
+    "thin",
+    "MEASURES",
     "log_grid",
     "choose",
     "is_interior",
     "tune",
     "best_of",
     "paired_interval",
+    "across_measures",
     "markdown_table",
 ]
 
 #: The three updates compared, by the name :func:`run_batch` takes.
 METHODS = ("sgd", "adagrad", "dropout")
+
+#: The measures :attr:`StudyResult.score` reads: ``"weights"``, the worse of the mean
+#: absolute errors of the rare and of the common weights; ``"loss"``, the worse of the
+#: loss-weighted errors on the examples with a rare feature active and on the others.
+MEASURES = ("weights", "loss")
 
 
 # ----------------------------------------------------------------------------- checks
@@ -98,6 +111,12 @@ def _data(X, y):
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise ValueError("X and y must be finite.")
     return X, y
+
+
+def _logistic_a2(z):
+    """:math:`\\sigma(z)(1-\\sigma(z)) = 1/(4\\cosh^2(z/2))`; 0 where ``cosh`` overflows."""
+    with np.errstate(over="ignore"):
+        return 0.25 / np.cosh(0.5 * z) ** 2
 
 
 def delta_from_step(h):
@@ -225,6 +244,9 @@ def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record
     rows, counts = np.unique(X, axis=0, return_counts=True)
     rows2 = rows * rows
     odds_inv = 1.0 / h  # delta / (1 - delta) of the dropout update
+    # A'' of the logistic family as one ufunc call (4x faster than the two sigmoids of
+    # the family's A2, equal to rounding; it is evaluated at every refresh)
+    curvature_of = _logistic_a2 if family == "logistic" else fam.A2
     B = np.zeros((h.size, d))
     acc = np.zeros_like(B)
     divisor = np.ones_like(B)
@@ -239,17 +261,19 @@ def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record
                 rate = h * t ** (-decay)
             elif method == "dropout":
                 if (t - 1) % refresh == 0:
-                    curvature = counts[:, None] * fam.A2(rows @ B.T)
+                    curvature = counts[:, None] * curvature_of(rows @ B.T)
                     divisor = odds_inv[:, None] * (curvature.T @ rows2) + eps
                 rate = np.full(h.size, t ** (-decay))
             else:
                 rate = h * t ** (-decay)
             B = B - rate[:, None] * G / divisor
-            bad = ~np.all(np.isfinite(B), axis=1)
-            if bad.any():
-                B[bad] = np.nan
             if t % record_every == 0 or t == steps:
-                paths.append(B.copy())
+                # a row that left the finite numbers never comes back (inf and NaN
+                # propagate through every later step), so checking at the records
+                # flags the same runs as checking at every step
+                record = B.copy()
+                record[~np.all(np.isfinite(record), axis=1)] = np.nan
+                paths.append(record)
                 marks.append(t)
     return BatchResult(np.stack(paths, axis=1), np.array(marks), h, method, decay)
 
@@ -287,6 +311,61 @@ def weight_errors(paths, beta_hat, coordinates):
     with np.errstate(all="ignore"):
         err = np.abs(paths[..., idx] - beta_hat[idx]).mean(axis=-1)
     return np.where(np.isnan(err), np.inf, err)
+
+
+def loss_weighted_errors(X, paths, beta_hat, rows, family="logistic"):
+    """Loss-weighted squared error of paths on a group of examples.
+
+    For a group :math:`S` of training examples,
+
+    .. math::
+
+        E_S(\\beta) = (\\beta-\\hat\\beta)^\\top H_S (\\beta-\\hat\\beta),\\qquad
+        H_S = \\frac{1}{|S|}\\sum_{i\\in S} A''(x_i\\hat\\beta)\\,x_i^\\top x_i ,
+
+    the mean over the group of :math:`A''(x_i\\hat\\beta)\\,(x_i(\\beta-\\hat\\beta))^2`:
+    the error of the linear predictor weighted by the loss's curvature, which is twice
+    the local approximation of the mean Kullback-Leibler divergence between the
+    predictions at :math:`\\hat\\beta` and at :math:`\\beta`. Unlike
+    :func:`weight_errors`, it counts an error in a weight by how much it moves the
+    predictions on the examples.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    paths : array_like, shape (..., d)
+    beta_hat : array_like, shape (d,)
+    rows : array_like of bool, shape (n,)
+        The examples of the group (at least one).
+    family : {"logistic", "linear", "poisson"}, optional
+
+    Returns
+    -------
+    ndarray, shape (...)
+        ``inf`` for diverged iterates.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> float(loss_weighted_errors(X, [[0.0, 2.0]], [0.0, 0.0], [False, True])[0])
+    1.0
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.size == 0 or not np.all(np.isfinite(X)):
+        raise ValueError("X must be a non-empty finite 2-D array (n, d).")
+    rows = np.asarray(rows)
+    if rows.dtype != bool or rows.shape != (X.shape[0],) or not rows.any():
+        raise ValueError(f"rows must be a boolean array of shape ({X.shape[0]},) selecting at least one example.")
+    beta_hat = np.asarray(beta_hat, dtype=float)
+    if beta_hat.shape != (X.shape[1],):
+        raise ValueError(f"beta_hat must have shape ({X.shape[1]},), got {beta_hat.shape}.")
+    fam = get_family(family)
+    Xs = X[rows]
+    H = (Xs * fam.A2(Xs @ beta_hat)[:, None]).T @ Xs / Xs.shape[0]
+    with np.errstate(all="ignore"):
+        delta = np.asarray(paths, dtype=float) - beta_hat
+        out = np.einsum("...i,ij,...j->...", delta, H, delta)
+    return np.where(np.isfinite(out), out, np.inf)
 
 
 def excess_loss(X, y, paths, beta_hat, family="logistic"):
@@ -338,6 +417,9 @@ class StudyResult:
     rare, common, excess : ndarray, shape (s, k, r)
         Mean absolute error of the rare and of the common weights, and excess
         training loss, for each training set, step size and record.
+    loss_rare, loss_common : ndarray, shape (s, k, r)
+        :func:`loss_weighted_errors` on the examples with a rare feature active and
+        on the other examples.
     """
 
     method: str
@@ -347,11 +429,24 @@ class StudyResult:
     rare: np.ndarray
     common: np.ndarray
     excess: np.ndarray
+    loss_rare: np.ndarray
+    loss_common: np.ndarray
 
     @property
     def worse(self):
         """The worse of the rare-weight and common-weight errors, shape (s, k, r)."""
         return np.maximum(self.rare, self.common)
+
+    @property
+    def worse_loss(self):
+        """The worse of the two groups' loss-weighted errors, shape (s, k, r)."""
+        return np.maximum(self.loss_rare, self.loss_common)
+
+    def score(self, measure="weights"):
+        """The worse-of-two score of a measure in :data:`MEASURES`, shape (s, k, r)."""
+        if measure not in MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}.")
+        return self.worse if measure == "weights" else self.worse_loss
 
 
 def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1, family="logistic"):
@@ -365,7 +460,9 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
     configs : dict
         ``{name: (method, grid, decay)}``, e.g. ``{"SGD": ("sgd", grid, 0.5)}``.
     rare, common : sequence of int
-        Coordinates of the rare and of the common features.
+        Coordinates of the rare and of the common features. The examples with a
+        rare feature active (nonzero) form the first group of
+        :attr:`StudyResult.loss_rare`, the others the second.
     steps, record_every, refresh : int
         As in :func:`run_batch`.
     family : str, optional
@@ -379,7 +476,8 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
         raise ValueError("datasets is empty; pass at least one training set.")
     out = {}
     for name, (method, grid, decay) in configs.items():
-        rows = {"rare": [], "common": [], "excess": []}
+        fields = ("rare", "common", "excess", "loss_rare", "loss_common")
+        rows = {k: [] for k in fields}
         marks = None
         for seed, X, y, beta_hat in datasets:
             res = run_batch(X, y, method, grid, decay=decay, steps=steps, seed=seed,
@@ -388,9 +486,38 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
             rows["rare"].append(weight_errors(res.paths, beta_hat, rare))
             rows["common"].append(weight_errors(res.paths, beta_hat, common))
             rows["excess"].append(excess_loss(X, y, res.paths, beta_hat, family))
+            with_rare = np.any(np.asarray(X)[:, np.asarray(rare, dtype=int)] != 0, axis=1)
+            for key, group in (("loss_rare", with_rare), ("loss_common", ~with_rare)):
+                rows[key].append(loss_weighted_errors(X, res.paths, beta_hat, group, family))
         out[name] = StudyResult(method, float(decay), _step_sizes(grid), marks,
-                                *(np.array(rows[k]) for k in ("rare", "common", "excess")))
+                                *(np.array(rows[k]) for k in fields))
     return out
+
+
+def thin(study, step):
+    """The same study on a coarser grid: every ``step``-th step size, from the first.
+
+    The runs of different step sizes do not interact, so this equals running the
+    coarser grid (e.g. a grid of 32 points a decade thinned by 4 is the grid of 8 a
+    decade, when both are anchored on the same lattice, as :func:`log_grid` is).
+
+    Parameters
+    ----------
+    study : dict
+        ``{name: StudyResult}``.
+    step : int
+
+    Returns
+    -------
+    dict
+        ``{name: StudyResult}`` with grids ``grid[::step]``.
+    """
+    step = _count(step, "step")
+    return {
+        name: StudyResult(r.method, r.decay, r.grid[::step], r.marks,
+                          *(getattr(r, k)[:, ::step] for k in ("rare", "common", "excess", "loss_rare", "loss_common")))
+        for name, r in study.items()
+    }
 
 
 # ------------------------------------------------------------------------- tuning
@@ -462,7 +589,7 @@ def is_interior(index, size):
     return 0 < int(index) < int(size) - 1
 
 
-def tune(study, record=-1, thin=1):
+def tune(study, record=-1, thin=1, measure="weights"):
     """Chosen step size of every configuration of a study, by :func:`choose`.
 
     Parameters
@@ -474,17 +601,19 @@ def tune(study, record=-1, thin=1):
     thin : int, optional
         Use only every ``thin``-th step size of each grid (a coarser grid from the
         same runs); the index returned is into the full grid.
+    measure : {"weights", "loss"}, optional
+        The worse-of-two score tuned for (:meth:`StudyResult.score`).
 
     Returns
     -------
     dict
         ``{name: index into the grid}``.
     """
-    thin = _count(thin, "thin")
-    return {name: thin * choose(r.worse[:, ::thin, record]) for name, r in study.items()}
+    step = _count(thin, "thin")
+    return {name: step * choose(r.score(measure)[:, ::step, record]) for name, r in study.items()}
 
 
-def best_of(study, chosen, names, record=-1):
+def best_of(study, chosen, names, record=-1, measure="weights"):
     """The configuration, among ``names``, with the lowest mean tuning score at its chosen step.
 
     Parameters
@@ -496,6 +625,7 @@ def best_of(study, chosen, names, record=-1):
     names : sequence of str
         The configurations to choose from (e.g. one method's schedules).
     record : int, optional
+    measure : {"weights", "loss"}, optional
 
     Returns
     -------
@@ -504,7 +634,7 @@ def best_of(study, chosen, names, record=-1):
     names = list(names)
     if not names:
         raise ValueError("names is empty; pass at least one configuration.")
-    return min(names, key=lambda n: study[n].worse[:, chosen[n], record].mean())
+    return min(names, key=lambda n: study[n].score(measure)[:, chosen[n], record].mean())
 
 
 def paired_interval(better, worse, level=0.95):
@@ -527,6 +657,44 @@ def paired_interval(better, worse, level=0.95):
     if better.shape != worse.shape or better.ndim != 1:
         raise ValueError("better and worse must be 1-D arrays of the same length (one per training set).")
     return t_interval(worse - better, level=level)
+
+
+def across_measures(verdicts):
+    """One verdict from the verdicts of several pre-declared measures of one claim.
+
+    A claim is only as supported as its least supported measure: it "holds" only if
+    it holds on every measure, "holds with a correction" if every measure supports
+    it but some only in a narrower scope, "fails" only if every measure contradicts
+    it; anything else (the measures disagree, or some interval covers zero) is "not
+    established".
+
+    Parameters
+    ----------
+    verdicts : sequence of str
+        Verdicts of :func:`noising.verdicts.from_interval`, one per measure.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> across_measures(["holds", "holds with a correction"])
+    'holds with a correction'
+    >>> across_measures(["fails", "holds"])
+    'not established'
+    """
+    verdicts = list(verdicts)
+    allowed = (HOLDS, CORRECTED, FAILS, NOT_ESTABLISHED)
+    if not verdicts or any(v not in allowed for v in verdicts):
+        raise ValueError(f"verdicts must be a non-empty sequence of {', '.join(map(repr, allowed))}.")
+    if all(v == HOLDS for v in verdicts):
+        return HOLDS
+    if all(v in (HOLDS, CORRECTED) for v in verdicts):
+        return CORRECTED
+    if all(v == FAILS for v in verdicts):
+        return FAILS
+    return NOT_ESTABLISHED
 
 
 def markdown_table(rows, columns, formats=None, index="", digits=3):
