@@ -28,7 +28,7 @@ article (``article.bd-article``), after MathJax, images and fonts have loaded:
   in characters other than whitespace, over the text nodes of the article that are
   *shown*: rendered (``checkVisibility``, so ``display: none`` and ``visibility: hidden``
   do not count) and not inside a closed ``<details>`` (its ``<summary>`` line is shown
-  and counts). Scripts, styles and heading anchors ("#") are not text; maths counts by
+  and counts). Scripts, styles, heading anchors ("#") and copy buttons are not text; maths counts by
   its symbols (MathJax's assistive MathML). *Visible code* is the part of that text
   inside code-cell sources (``.cell_input``): a cell folded with ``hide-input`` /
   ``hide-cell`` (closed ``<details>``) or removed (``remove-input``, not in the HTML)
@@ -402,7 +402,7 @@ async () => {
     let ok;
     const closed = el.closest('details:not([open])');
     if (closed && !el.closest('summary')) ok = false;
-    else if (el.closest('script, style, noscript, template, .headerlink')) ok = false;
+    else if (el.closest('script, style, noscript, template, .headerlink, .copybtn')) ok = false;
     else ok = el.checkVisibility ? el.checkVisibility({visibilityProperty: true})
                                  : el.getClientRects().length > 0;
     memo.set(el, ok);
@@ -438,7 +438,7 @@ async () => {
   // --- raw reprs: outputs and prose, without code sources, code literals and maths ---
   const outputs = Array.from(article.querySelectorAll('.cell_output .output')).map(el => ({
       kind: el.classList.contains('text_plain') ? 'text_plain' : el.classList.contains('stream') ? 'stream' : 'other',
-      text: el.textContent.trim(), section: sectionOf(el)}));
+      text: (el.querySelector('pre') || el).textContent.trim(), section: sectionOf(el)}));
   const clone = article.cloneNode(true);
   clone.querySelectorAll('.cell_input, script, style, mjx-container, .cell_output').forEach(el => el.remove());
   clone.querySelectorAll('pre, code, .highlight').forEach(el => el.remove());
