@@ -259,25 +259,26 @@ class DropoutObjectives:
     def __call__(self, B, cols):
         """Values ``(k,)`` and gradients ``(d, k)`` of the candidates ``cols`` at ``B`` ``(d, k)``."""
         n, y = self.n, self.y
-        R = self.R[:, cols]
+        cols = np.asarray(cols)
+        R = self.R if cols.size == self.K and np.array_equal(cols, np.arange(self.K)) else self.R[:, cols]
         Zp = self.P @ B
-        # sigma(z), sigma(-z) and A''(z) from one exponential, exp(-|z|) <= 1
+        # A''(z) = sigma(z) sigma(-z) and sigma(-z) - sigma(z) from one
+        # exponential e = exp(-|z|) <= 1 (no overflow)
         e = np.exp(-np.abs(Zp))
         r = 1.0 / (1.0 + e)
-        er = e * r
-        pos = Zp >= 0
-        p, q = np.where(pos, r, er), np.where(pos, er, r)
-        a2 = er * r
+        Ra2 = R * (e * r * r)  # R A''(z)
         S = self.P2 @ (B * B)
-        RS = R * S
+        Ra2S = Ra2 * S
+        M = np.copysign((1.0 - e) * r, -Zp)  # sigma(-z) - sigma(z)
+        M *= Ra2S  # R A'''(z) S
         zl = Zp[:n]
+        pl = np.where(zl >= 0, r[:n], e[:n] * r[:n])  # sigma(z) on the labelled rows
+        M[:n] += pl - y[:, None]
         loss = np.logaddexp(0.0, np.where(y[:, None] == 1, -zl, zl)).sum(axis=0)
-        M = RS * a2 * (q - p)  # R A'''(z) S
-        M[:n] += p[:n] - y[:, None]
         Bm = B * self.mask[:, None]
         lam = self.lams[cols]
-        f = loss + (RS * a2).sum(axis=0) + 0.5 * lam * (Bm * Bm).sum(axis=0)
-        G = self.P.T @ M + 2.0 * B * (self.P2.T @ (R * a2)) + lam * Bm
+        f = loss + Ra2S.sum(axis=0) + 0.5 * lam * (Bm * Bm).sum(axis=0)
+        G = self.P.T @ M + 2.0 * B * (self.P2.T @ Ra2) + lam * Bm
         return f, G
 
 
