@@ -475,7 +475,7 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
         # all training sets in one vectorised run (run_batches = run_batch per set)
         runs = run_batches([(seed, X, y) for seed, X, y, _ in datasets], method, grid, decay=decay,
                            steps=steps, record_every=record_every, refresh=refresh, family=family)
-        for (seed, X, y, beta_hat), res in zip(datasets, runs):
+        for (_, X, y, beta_hat), res in zip(datasets, runs):
             marks = res.marks
             rows["rare"].append(weight_errors(res.paths, beta_hat, rare))
             rows["common"].append(weight_errors(res.paths, beta_hat, common))

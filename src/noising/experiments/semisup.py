@@ -390,14 +390,12 @@ def _minimize_each(fun, d, K, *, gtol, ftol, max_iter, memory, maxls, maxfun):
     B = np.zeros((d, K))
     info = {key: np.zeros(K) for key in ("fun", "grad_norm")}
     info.update(n_iter=np.zeros(K, dtype=int), nfev=np.zeros(K, dtype=int), converged=np.zeros(K, dtype=bool))
+    def one(beta, col):
+        fk, Gk = fun(beta[:, None], col)
+        return float(fk[0]), Gk[:, 0]
+
     for k in range(K):
-        col = np.array([k])
-
-        def one(beta):
-            fk, Gk = fun(beta[:, None], col)
-            return float(fk[0]), Gk[:, 0]
-
-        res = minimize(one, np.zeros(d), jac=True, method="L-BFGS-B",
+        res = minimize(one, np.zeros(d), args=(np.array([k]),), jac=True, method="L-BFGS-B",
                        options={"maxiter": max_iter, "gtol": gtol, "ftol": ftol, "maxcor": memory,
                                 "maxls": maxls, "maxfun": maxfun})
         B[:, k] = res.x
