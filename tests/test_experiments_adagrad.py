@@ -253,3 +253,30 @@ def test_across_measures_rejects_unknown_verdicts():
         ex.across_measures([])
     with pytest.raises(ValueError):
         ex.across_measures(["holds", "maybe"])
+
+
+@pytest.mark.parametrize("method, decay", [("sgd", 0.0), ("sgd", 0.5), ("adagrad", 0.0), ("dropout", 0.0),
+                                           ("dropout", 0.5)])
+def test_run_batches_is_run_batch_on_each_training_set(method, decay):
+    # sets of different sizes, seeds and rows (one lacks a row pattern the others have)
+    sets = [(3, *_data(n=60, seed=0)), (8, *_data(n=45, seed=1)), (5, *_data(n=70, seed=2))]
+    grid = [0.05, 0.5, 40.0]  # the last one diverges for SGD
+    runs = ex.run_batches(sets, method, grid, decay=decay, steps=160, record_every=9, refresh=3)
+    assert len(runs) == 3
+    for (seed, X, y), res in zip(sets, runs):
+        ref = ex.run_batch(X, y, method, grid, decay=decay, steps=160, seed=seed, record_every=9, refresh=3)
+        np.testing.assert_array_equal(res.marks, ref.marks)
+        np.testing.assert_array_equal(np.isnan(res.paths), np.isnan(ref.paths))
+        np.testing.assert_allclose(res.paths, ref.paths, rtol=1e-12, atol=1e-14)
+        np.testing.assert_array_equal(res.diverged, ref.diverged)
+        assert res.method == method and res.decay == decay
+
+
+def test_run_batches_rejects_bad_arguments():
+    X, y = _data()
+    with pytest.raises(ValueError):
+        ex.run_batches([], "sgd", [0.1])
+    with pytest.raises(ValueError):
+        ex.run_batches([(0, X, y), (1, X[:, :3], y)], "sgd", [0.1])
+    with pytest.raises(ValueError):
+        ex.run_batches([(0, X, y)], "newton", [0.1])

@@ -210,3 +210,89 @@ def test_paired_table_pairs_the_first_draws():
     assert np.isclose(rows["semi-supervised vs noise pool"][0], 0.025)
     with pytest.raises(ValueError):
         ex.paired_table(draws[:1], controls)
+
+
+# ------------------------------------------------------------------ batched fits
+def _small_problem():
+    X, y, (lab, val, pool, test) = _tiny()
+    return X[lab], y[lab], X[pool]
+
+
+def test_dropout_objectives_match_the_package_penalties():
+    from noising.penalties import L2, DropoutPenalty
+    from noising.semisup import SemiSupervisedDropoutPenalty
+
+    Xl, yl, Z = _small_problem()
+    rng = np.random.default_rng(0)
+    B = rng.normal(size=(Xl.shape[1], 3))
+    delta, alpha, lam = 0.3, 0.2, 0.5
+    c = delta / (2 * (1 - delta))
+    w = len(yl) / (len(yl) + alpha * len(Z))
+    semi = ex.DropoutObjectives(Xl, yl, [[w * c] * 3, [w * alpha * c] * 3], pools=[Z])
+    ridge = ex.DropoutObjectives(Xl, yl, [[c] * 3], lams=[lam] * 3)
+    f_semi, G_semi = semi(B, np.arange(3))
+    f_ridge, G_ridge = ridge(B, np.arange(3))
+    for k in range(3):
+        v, g = fit.nll(Xl, yl, B[:, k])
+        pv, pg = SemiSupervisedDropoutPenalty(Xl, Z, delta, alpha, unpenalized=[0]).value_and_grad(B[:, k])
+        np.testing.assert_allclose([f_semi[k]], [v + pv], rtol=1e-12)
+        np.testing.assert_allclose(G_semi[:, k], g + pg, rtol=1e-10, atol=1e-10)
+        pen = DropoutPenalty(Xl, delta, unpenalized=[0]) + L2(lam, unpenalized=[0])
+        pv, pg = pen.value_and_grad(B[:, k])
+        np.testing.assert_allclose([f_ridge[k]], [v + pv], rtol=1e-12)
+        np.testing.assert_allclose(G_ridge[:, k], g + pg, rtol=1e-10, atol=1e-10)
+    # a subset of the candidates is evaluated with its own weights
+    f1, _ = semi(B[:, [1]], np.array([1]))
+    assert np.isclose(f1[0], f_semi[1])
+    with pytest.raises(ValueError):
+        ex.DropoutObjectives(Xl, yl, [[c]], pools=[Z])  # one weight row for two blocks
+
+
+def test_lbfgs_batch_reproduces_separate_lbfgsb_runs():
+    Xl, yl, Z = _small_problem()
+    obj = ex.DropoutObjectives(Xl, yl, [[0.05, 0.5, 2.0], [0.01, 0.3, 1.0]], pools=[Z])
+    B, info = ex.lbfgs_batch(obj, obj.d, obj.K, gtol=1e-6 * len(yl))
+    ref, ref_info = ex._minimize_each(obj, obj.d, obj.K, gtol=1e-6 * len(yl), ftol=1e-15,
+                                      max_iter=2000, memory=20, maxls=20, maxfun=15000)
+    np.testing.assert_allclose(B, ref, rtol=1e-8, atol=1e-8)
+    assert np.array_equal(info["n_iter"], ref_info["n_iter"])
+    assert info["converged"].all() and np.all(info["grad_norm"] <= 1e-6 * len(yl))
+    # an iteration cap stops every run there
+    _, capped = ex.lbfgs_batch(obj, obj.d, obj.K, gtol=1e-12, max_iter=3)
+    assert np.all(capped["n_iter"] == 3) and not capped["converged"].any()
+
+
+@pytest.mark.parametrize("mode", ["supervised", "semi", "l2"])
+def test_fit_batch_gives_the_fits_of_fit_glm(mode):
+    from noising.penalties import L2, DropoutPenalty
+    from noising.semisup import fit_semisupervised
+
+    Xl, yl, Z = _small_problem()
+    deltas, alphas, lams = ex.odds_grid(0.25, 2, 3), [0.05, 0.5], [0.1, 3.0]
+    if mode == "supervised":
+        B, info = ex.fit_batch(Xl, yl, deltas, tol=1e-6)
+        ref = [fit.fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]), tol=1e-6) for d in deltas]
+    elif mode == "semi":
+        B, info = ex.fit_batch(Xl, yl, deltas, pool=Z, alphas=alphas, tol=1e-6)
+        ref = [fit_semisupervised(Xl, yl, Z, d, a, unpenalized=[0], tol=1e-6) for d in deltas for a in alphas]
+    else:
+        B, info = ex.fit_batch(Xl, yl, deltas, lams=lams, tol=1e-6)
+        ref = [fit.fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]) + L2(lam, unpenalized=[0]), tol=1e-6)
+               for d in deltas for lam in lams]
+    assert B.shape == (Xl.shape[1], len(ref))
+    for k, r in enumerate(ref):
+        np.testing.assert_allclose(B[:, k], r.beta, rtol=1e-7, atol=1e-7)
+        assert np.isclose(info["fun"][k], r.fun, rtol=1e-12)
+        assert info["n_iter"][k] == r.n_iter
+    with pytest.raises(ValueError):
+        ex.fit_batch(Xl, yl, deltas, pool=Z)  # a pool needs its discounts
+    with pytest.raises(ValueError):
+        ex.fit_batch(Xl, yl, [1.0])
+
+
+def test_accuracies_match_fit_accuracy():
+    X, y, _ = _tiny()
+    rng = np.random.default_rng(1)
+    betas = [rng.normal(size=X.shape[1]) for _ in range(4)]
+    np.testing.assert_array_equal(ex.accuracies(X, y, betas), [fit.accuracy(X, y, b) for b in betas])
+    assert ex.accuracies(X, y, []).shape == (0,)

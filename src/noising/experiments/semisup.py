@@ -35,20 +35,22 @@ import numpy as np
 from scipy import stats
 
 from .. import data, verdicts
-from ..fit import accuracy, fit_glm
-from ..penalties import L2, DropoutPenalty
-from ..semisup import fit_semisupervised
+from ..fit import _single_threaded_blas, accuracy
 from ..summary import t_interval
 
 __all__ = [
     "CONTROLS",
     "Draw",
+    "DropoutObjectives",
     "Setting",
+    "accuracies",
     "alpha_grid",
     "bag_of_words_setting",
     "breast_cancer_setting",
+    "fit_batch",
     "gain_table",
     "interior",
+    "lbfgs_batch",
     "markdown_table",
     "mean_log_likelihood",
     "noise_pool",
@@ -132,6 +134,33 @@ def mean_log_likelihood(X, y, beta):
     return float(np.mean(np.asarray(y) * z - np.logaddexp(0.0, z)))
 
 
+def _scores(X, betas):
+    """Linear predictors ``(K, N)``: row ``k`` is ``X @ betas[k]``."""
+    B = np.column_stack([np.asarray(b, dtype=float) for b in betas])
+    return np.ascontiguousarray((np.asarray(X, dtype=float) @ B).T)
+
+
+def accuracies(X, y, betas):
+    """:func:`noising.fit.accuracy` of several weight vectors at once.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+    y : array_like, shape (N,)
+        Labels in {0, 1}.
+    betas : sequence of ndarray, shape (d,)
+
+    Returns
+    -------
+    ndarray, shape (len(betas),)
+        Fraction of correct predictions of each weight vector.
+    """
+    if len(betas) == 0:
+        return np.zeros(0)
+    yv = np.asarray(y, dtype=float)
+    return np.mean((_scores(X, betas) > 0) == (yv == 1), axis=1)
+
+
 def select(betas, X_val, y_val):
     """Index of the candidate with the best validation accuracy.
 
@@ -154,11 +183,294 @@ def select(betas, X_val, y_val):
     """
     if len(betas) == 0:
         raise ValueError("select needs at least one candidate.")
-    acc = np.array([accuracy(X_val, y_val, b) for b in betas])
-    ll = np.array([mean_log_likelihood(X_val, y_val, b) for b in betas])
+    # all candidates at once; row-wise means as in accuracy / mean_log_likelihood
+    z = _scores(X_val, betas)
+    yv = np.asarray(y_val, dtype=float)
+    acc = np.mean((z > 0) == (yv == 1), axis=1)
+    ll = np.mean(yv * z - np.logaddexp(0.0, z), axis=1)
     # lexicographic: accuracy first, log-likelihood second
     best = int(np.lexsort((ll, acc))[-1])
     return best, acc
+
+
+# ------------------------------------------------------------------ batched fits
+class DropoutObjectives:
+    """``K`` penalised logistic objectives on one labelled design, evaluated together.
+
+    Candidate ``k`` has the objective
+
+    .. math::
+
+        F_k(\\beta) = \\sum_{i=1}^n \\bigl[A(x_i\\beta) - y_i x_i\\beta\\bigr]
+            + \\sum_{r} w_{rk}\\,A''(p_r\\beta)\\sum_{j\\notin U} p_{rj}^2\\beta_j^2
+            + \\frac{\\lambda_k}{2}\\lVert\\beta_{-U}\\rVert^2 ,
+
+    where the rows :math:`p_r` of the penalty are the labelled rows followed by
+    the rows of each pool, and the row weight :math:`w_{rk}` is constant on
+    each block. Supervised dropout at :math:`\\delta` is one block (the labelled
+    rows) with weight :math:`c(\\delta)=\\delta/(2(1-\\delta))`
+    (:class:`noising.penalties.DropoutPenalty`); :math:`R_*` adds the pool with
+    weights :math:`n/(n+\\alpha m)\\cdot(c, \\alpha c)`
+    (:class:`noising.semisup.SemiSupervisedDropoutPenalty`). Evaluating all
+    candidates at once turns ``K`` matrix-vector products into one
+    matrix-matrix product; the products :math:`p_{rj}^2` are computed once.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Labelled design.
+    y : ndarray, shape (n,)
+        Labels in {0, 1}.
+    weights : array_like, shape (1 + len(pools), K)
+        Row weight of each block (labelled rows first) for each candidate.
+    pools : sequence of ndarray, shape (m_b, d)
+        Further penalty rows (unlabelled pools); none for supervised dropout.
+    lams : array_like, shape (K,), optional
+        :math:`L_2` strengths (zero by default).
+    unpenalized : sequence of int
+        Columns never dropped nor shrunk (the intercept).
+    """
+
+    def __init__(self, X, y, weights, pools=(), lams=None, unpenalized=(0,)):
+        X = np.asarray(X, dtype=float)
+        self.n, d = X.shape
+        self.y = np.asarray(y, dtype=float)
+        weights = np.atleast_2d(np.asarray(weights, dtype=float))
+        if weights.shape[0] != 1 + len(pools):
+            raise ValueError(f"weights need {1 + len(pools)} rows (one per block), got {weights.shape[0]}.")
+        if np.any(weights < 0) or not np.all(np.isfinite(weights)):
+            raise ValueError("weights must be finite and >= 0.")
+        self.K = weights.shape[1]
+        self.P = np.vstack([X, *[np.asarray(Z, dtype=float) for Z in pools]])
+        sizes = [self.n] + [len(Z) for Z in pools]
+        self.R = np.repeat(weights, sizes, axis=0)  # (N, K) row weights
+        self.mask = np.ones(d)
+        self.mask[list(unpenalized)] = 0.0
+        Pm = self.P * self.mask
+        self.P2 = Pm * Pm
+        self.lams = np.zeros(self.K) if lams is None else np.asarray(lams, dtype=float)
+        if self.lams.shape != (self.K,) or np.any(self.lams < 0):
+            raise ValueError(f"lams must be {self.K} values >= 0.")
+
+    @property
+    def d(self):
+        return self.P.shape[1]
+
+    def __call__(self, B, cols):
+        """Values ``(k,)`` and gradients ``(d, k)`` of the candidates ``cols`` at ``B`` ``(d, k)``."""
+        n, y = self.n, self.y
+        cols = np.asarray(cols)
+        R = self.R if cols.size == self.K and np.array_equal(cols, np.arange(self.K)) else self.R[:, cols]
+        Zp = self.P @ B
+        # A''(z) = sigma(z) sigma(-z) and sigma(-z) - sigma(z) from one
+        # exponential e = exp(-|z|) <= 1 (no overflow)
+        e = np.exp(-np.abs(Zp))
+        r = 1.0 / (1.0 + e)
+        Ra2 = R * (e * r * r)  # R A''(z)
+        S = self.P2 @ (B * B)
+        Ra2S = Ra2 * S
+        M = np.copysign((1.0 - e) * r, -Zp)  # sigma(-z) - sigma(z)
+        M *= Ra2S  # R A'''(z) S
+        zl = Zp[:n]
+        pl = np.where(zl >= 0, r[:n], e[:n] * r[:n])  # sigma(z) on the labelled rows
+        M[:n] += pl - y[:, None]
+        loss = np.logaddexp(0.0, np.where(y[:, None] == 1, -zl, zl)).sum(axis=0)
+        Bm = B * self.mask[:, None]
+        lam = self.lams[cols]
+        f = loss + Ra2S.sum(axis=0) + 0.5 * lam * (Bm * Bm).sum(axis=0)
+        G = self.P.T @ M + 2.0 * B * (self.P2.T @ Ra2) + lam * Bm
+        return f, G
+
+
+def lbfgs_batch(fun, d, K, *, gtol, ftol=1e-15, max_iter=2000, memory=20, maxls=20, maxfun=15000):
+    """Minimise ``K`` smooth objectives from zero by L-BFGS-B in lockstep.
+
+    Each column is its own run of SciPy's L-BFGS-B (the routine behind
+    ``scipy.optimize.minimize(method="L-BFGS-B")``, no bounds) with the options
+    of :func:`noising.fit.fit_glm`: ``maxcor=memory``, ``gtol``, ``ftol`` and
+    ``maxiter=max_iter``. The runs advance together, and whenever several of
+    them ask for the objective at a new point, ``fun`` evaluates all of those
+    points in one call: the iterates are those of ``K`` separate ``minimize``
+    calls (up to the rounding of the function values), at a fraction of the
+    cost. The lockstep loop drives SciPy's private ``setulb`` exactly as
+    ``minimize`` does; if that interface is missing (another SciPy version) it
+    falls back to ``K`` calls of ``minimize``.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(B, cols) -> (f, G)`` with ``B`` of shape ``(d, len(cols))``: the
+        values ``(len(cols),)`` and gradients ``(d, len(cols))`` of the
+        objectives ``cols`` (e.g. a :class:`DropoutObjectives`).
+    d, K : int
+        Dimension and number of objectives.
+    gtol : float
+        Gradient tolerance (max-norm of the gradient).
+    ftol : float
+        Relative-decrease tolerance of L-BFGS-B.
+    max_iter, memory, maxls, maxfun : int
+        L-BFGS-B's ``maxiter``, ``maxcor``, ``maxls`` and ``maxfun``.
+
+    Returns
+    -------
+    B : ndarray, shape (d, K)
+        The minimisers, one per column.
+    info : dict
+        ``fun``, ``grad_norm``, ``n_iter``, ``nfev`` and ``converged``
+        (ndarrays, one entry per column; ``converged`` is L-BFGS-B's success flag).
+    """
+    try:
+        from scipy.optimize._lbfgsb import setulb
+
+        lockstep = "ln_task" in (setulb.__doc__ or "")
+    except ImportError:  # pragma: no cover - depends on the SciPy version
+        lockstep = False
+    if not lockstep:  # pragma: no cover - depends on the SciPy version
+        return _minimize_each(fun, d, K, gtol=gtol, ftol=ftol, max_iter=max_iter, memory=memory,
+                              maxls=maxls, maxfun=maxfun)
+    m = int(memory)
+    factr = ftol / np.finfo(float).eps
+    nbd = np.zeros(d, np.int32)
+    low, up = np.zeros(d), np.zeros(d)
+    x = [np.zeros(d) for _ in range(K)]
+    f = [0.0] * K
+    g = [np.zeros(d) for _ in range(K)]
+    wa = [np.zeros(2 * m * d + 5 * d + 11 * m * m + 8 * m) for _ in range(K)]
+    iwa = [np.zeros(3 * d, np.int32) for _ in range(K)]
+    task = [np.zeros(2, np.int32) for _ in range(K)]
+    ln_task = [np.zeros(2, np.int32) for _ in range(K)]
+    lsave = [np.zeros(4, np.int32) for _ in range(K)]
+    isave = [np.zeros(44, np.int32) for _ in range(K)]
+    dsave = [np.zeros(29) for _ in range(K)]
+    n_iter = np.zeros(K, dtype=int)
+    nfev = np.zeros(K, dtype=int)
+    running = list(range(K))
+    while running:
+        want = []
+        for k in running:
+            while True:
+                setulb(m, x[k], low, up, nbd, f[k], g[k], factr, gtol, wa[k], iwa[k], task[k],
+                       lsave[k], isave[k], dsave[k], maxls, ln_task[k])
+                t = task[k]
+                if t[0] == 3:  # wants f and g at x[k]
+                    want.append(k)
+                    break
+                if t[0] == 1:  # a new iteration
+                    n_iter[k] += 1
+                    if n_iter[k] >= max_iter:
+                        t[0], t[1] = 5, 504
+                    elif nfev[k] > maxfun:
+                        t[0], t[1] = 5, 502
+                    continue
+                break  # converged, or stopped
+        if want:
+            cols = np.asarray(want)
+            fk, Gk = fun(np.column_stack([x[k] for k in want]), cols)
+            for i, k in enumerate(want):
+                f[k] = float(fk[i])
+                g[k] = np.array(Gk[:, i], dtype=float)
+                nfev[k] += 1
+        running = want
+    B = np.column_stack(x) if K else np.zeros((d, 0))
+    G = np.column_stack(g) if K else np.zeros((d, 0))
+    info = {
+        "fun": np.array(f, dtype=float),
+        "grad_norm": np.max(np.abs(G), axis=0) if d else np.zeros(K),
+        "n_iter": n_iter,
+        "nfev": nfev,
+        "converged": np.array([t[0] == 4 for t in task], dtype=bool),
+    }
+    return B, info
+
+
+def _minimize_each(fun, d, K, *, gtol, ftol, max_iter, memory, maxls, maxfun):
+    """:func:`lbfgs_batch` by ``K`` calls of ``scipy.optimize.minimize`` (the reference path)."""
+    from scipy.optimize import minimize
+
+    B = np.zeros((d, K))
+    info = {key: np.zeros(K) for key in ("fun", "grad_norm")}
+    info.update(n_iter=np.zeros(K, dtype=int), nfev=np.zeros(K, dtype=int), converged=np.zeros(K, dtype=bool))
+    def one(beta, col):
+        fk, Gk = fun(beta[:, None], col)
+        return float(fk[0]), Gk[:, 0]
+
+    for k in range(K):
+        res = minimize(one, np.zeros(d), args=(np.array([k]),), jac=True, method="L-BFGS-B",
+                       options={"maxiter": max_iter, "gtol": gtol, "ftol": ftol, "maxcor": memory,
+                                "maxls": maxls, "maxfun": maxfun})
+        B[:, k] = res.x
+        info["fun"][k] = res.fun
+        info["grad_norm"][k] = np.max(np.abs(res.jac)) if d else 0.0
+        info["n_iter"][k], info["nfev"][k], info["converged"][k] = res.nit, res.nfev, res.success
+    return B, info
+
+
+def fit_batch(X, y, deltas, *, pool=None, alphas=None, lams=None, unpenalized=(0,), tol=1e-6, max_iter=2000):
+    """Fit a grid of dropout-penalised logistic regressions together (:func:`lbfgs_batch`).
+
+    The candidates, in this order, are
+
+    * ``pool`` and ``alphas`` given: semi-supervised dropout :math:`R_*` for every
+      ``(delta, alpha)``, ``alpha`` varying fastest (as
+      :func:`noising.semisup.fit_semisupervised`);
+    * ``lams`` given: supervised dropout plus ``L2(lam)`` for every
+      ``(delta, lam)``, ``lam`` varying fastest;
+    * neither: supervised dropout for every ``delta`` (as
+      :class:`noising.penalties.DropoutPenalty` in :func:`noising.fit.fit_glm`).
+
+    Each fit starts from zero and stops by :func:`noising.fit.fit_glm`'s
+    criterion: gradient max-norm at most ``tol * max(1, n)``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Labelled design.
+    y : ndarray, shape (n,)
+        Labels in {0, 1}.
+    deltas : sequence of float
+        Dropout probabilities in [0, 1).
+    pool : ndarray, shape (m, d), optional
+        Unlabelled rows of :math:`R_*`.
+    alphas, lams : sequence of float, optional
+        Discounts of the pool (with ``pool``), or :math:`L_2` strengths.
+    unpenalized : sequence of int
+        Columns never dropped (the intercept).
+    tol : float
+    max_iter : int
+
+    Returns
+    -------
+    B : ndarray, shape (d, K)
+        The fitted weights, one candidate per column.
+    info : dict
+        As returned by :func:`lbfgs_batch`.
+    """
+    X = np.asarray(X, dtype=float)
+    n = X.shape[0]
+    deltas = np.asarray(deltas, dtype=float)
+    if np.any((deltas < 0) | (deltas >= 1)):
+        raise ValueError(f"deltas must lie in [0, 1), got {deltas!r}.")
+    c = deltas / (2.0 * (1.0 - deltas))
+    if (pool is None) != (alphas is None):
+        raise ValueError("pool and alphas go together.")
+    if pool is not None and lams is not None:
+        raise ValueError("give a pool with alphas, or lams, not both.")
+    if pool is not None:
+        pool = np.asarray(pool, dtype=float)
+        a = np.asarray(alphas, dtype=float)
+        if np.any(a < 0):
+            raise ValueError("alphas must be >= 0.")
+        cc, aa = np.meshgrid(c, a, indexing="ij")
+        cc, aa = cc.ravel(), aa.ravel()
+        w = n / (n + aa * pool.shape[0])
+        obj = DropoutObjectives(X, y, [w * cc, w * aa * cc], pools=[pool], unpenalized=unpenalized)
+    elif lams is not None:
+        cc, ll = np.meshgrid(c, np.asarray(lams, dtype=float), indexing="ij")
+        obj = DropoutObjectives(X, y, [cc.ravel()], lams=ll.ravel(), unpenalized=unpenalized)
+    else:
+        obj = DropoutObjectives(X, y, [c], unpenalized=unpenalized)
+    with _single_threaded_blas(), np.errstate(over="ignore", invalid="ignore"):
+        return lbfgs_batch(obj, obj.d, obj.K, gtol=tol * max(1.0, float(n)), max_iter=max_iter)
 
 
 # ------------------------------------------------------------------ one draw
@@ -234,24 +546,23 @@ def run_draw(X, y, parts, deltas, alphas, *, sup_deltas=None, tol=1e-6):
     Xl, yl, Z = X[lab], y[lab], X[pool]
     Xv, yv, Xt, yt = X[val], y[val], X[test], y[test]
 
-    sup = [fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]), tol=tol).beta for d in sup_deltas]
+    # all candidates of a method in one lockstep L-BFGS-B run (fit_batch): the
+    # same fits as fit_glm / fit_semisupervised one by one, from zero
+    sup = list(fit_batch(Xl, yl, sup_deltas, tol=tol)[0].T)
     i_sup, sup_val = select(sup, Xv, yv)
 
-    semi = [
-        fit_semisupervised(Xl, yl, Z, d, a, unpenalized=[0], tol=tol).beta
-        for d in deltas
-        for a in alphas
-    ]
+    semi = list(fit_batch(Xl, yl, deltas, pool=Z, alphas=alphas, tol=tol)[0].T)
     i_semi, semi_val = select(semi, Xv, yv)
+    sup_test, semi_test = accuracies(Xt, yt, sup), accuracies(Xt, yt, semi)
     return Draw(
-        dropout=accuracy(Xt, yt, sup[i_sup]),
-        semi=accuracy(Xt, yt, semi[i_semi]),
+        dropout=float(sup_test[i_sup]),
+        semi=float(semi_test[i_semi]),
         sup_index=i_sup,
         semi_index=tuple(int(i) for i in np.unravel_index(i_semi, (len(deltas), len(alphas)))),
         sup_val=sup_val,
         semi_val=semi_val.reshape(len(deltas), len(alphas)),
-        sup_test=np.array([accuracy(Xt, yt, b) for b in sup]),
-        semi_test=np.array([accuracy(Xt, yt, b) for b in semi]).reshape(len(deltas), len(alphas)),
+        sup_test=sup_test,
+        semi_test=semi_test.reshape(len(deltas), len(alphas)),
     )
 
 
@@ -454,27 +765,22 @@ def run_controls(setting, seeds, deltas, shares, lams, *, tol=1e-6, rng_offset=1
             "permuted pool": permuted_pool(Z, rng),
             "noise pool": noise_pool(Z.shape[0], Z.shape[1], setting.noise, rng),
         }
+        # each method's grid in one lockstep L-BFGS-B run (fit_batch): the same
+        # fits as fit_semisupervised / fit_glm one by one
         fits = {
             name: (
-                [fit_semisupervised(Xl, yl, P, d, a, unpenalized=[0], tol=tol).beta
-                 for d in deltas for a in alphas],
+                list(fit_batch(Xl, yl, deltas, pool=P, alphas=alphas, tol=tol)[0].T),
                 (len(deltas), len(alphas)),
             )
             for name, P in pools.items()
         }
         fits["dropout + L2"] = (
-            [
-                fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]) + L2(lam, unpenalized=[0]),
-                        tol=tol).beta
-                for d in deltas
-                for lam in lams
-            ],
+            list(fit_batch(Xl, yl, deltas, lams=lams, tol=tol)[0].T),
             (len(deltas), len(lams)),
         )
         middle = alphas[len(alphas) // 2]
         fits["labelled copy"] = (
-            [fit_semisupervised(Xl, yl, Xl.copy(), d, middle, unpenalized=[0], tol=tol).beta
-             for d in deltas],
+            list(fit_batch(Xl, yl, deltas, pool=Xl.copy(), alphas=[middle], tol=tol)[0].T),
             (len(deltas),),
         )
         for name, (betas, shape) in fits.items():
