@@ -24,12 +24,11 @@ the book build fail. :func:`parse_ledger` is the one parser of the ledger's form
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from ._validate import check_bool, check_scalar
 
 HOLDS = "holds"
 CORRECTED = "holds with a correction"
@@ -42,13 +41,6 @@ VERDICTS = (HOLDS, CORRECTED, FAILS, NOT_ESTABLISHED, NOT_CHECKED)
 NEEDS_CORRECTION = (CORRECTED, FAILS, NOT_ESTABLISHED)
 
 _ID = re.compile(r"^[WS]\d+$")
-
-
-def _flag(value, name):
-    """``value`` as a plain bool; anything else is a ``TypeError`` naming ``name``."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise TypeError(f"{name} must be True or False (the outcome of a check), got {value!r}")
 
 
 def decide(as_printed, *, corrected=False):
@@ -77,9 +69,9 @@ def decide(as_printed, *, corrected=False):
     >>> decide(False)
     'fails'
     """
-    if _flag(as_printed, "as_printed"):
+    if check_bool(as_printed, "as_printed"):
         return HOLDS
-    return CORRECTED if _flag(corrected, "corrected") else FAILS
+    return CORRECTED if check_bool(corrected, "corrected") else FAILS
 
 
 def from_interval(low, high, *, threshold=0.0, scope_ok=True):
@@ -116,18 +108,12 @@ def from_interval(low, high, *, threshold=0.0, scope_ok=True):
     >>> from_interval(-0.05, -0.01)
     'fails'
     """
-    values = []
-    for name, v in (("low", low), ("high", high), ("threshold", threshold)):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-        v = float(v)
-        if math.isnan(v):
-            raise ValueError(f"{name} is NaN; an interval needs at least two finite results")
-        values.append(v)
-    low, high, threshold = values
+    hint = "an interval needs at least two finite results"
+    low, high = (check_scalar(v, name, hint=hint) for name, v in (("low", low), ("high", high)))
+    threshold = check_scalar(threshold, "threshold")
     if low > high:
         raise ValueError(f"low ({low}) exceeds high ({high}); pass the interval's ends in order")
-    scope_ok = _flag(scope_ok, "scope_ok")
+    scope_ok = check_bool(scope_ok, "scope_ok")
     if low > threshold:
         return HOLDS if scope_ok else CORRECTED
     if high < threshold:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import check_count, check_scalar
 from ..families import get_family
 from ..summary import t_interval
 from ..verdicts import CORRECTED, FAILS, HOLDS, NOT_ESTABLISHED
@@ -77,24 +78,6 @@ MEASURES = ("weights", "loss")
 
 
 # ----------------------------------------------------------------------------- checks
-def _positive(value, name, *, allow_zero=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
-    value = float(value)
-    ok = value >= 0 if allow_zero else value > 0
-    if not (math.isfinite(value) and ok):
-        raise ValueError(f"{name} must be finite and {'>= 0' if allow_zero else '> 0'}, got {value}.")
-    return value
-
-
-def _count(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}.")
-    return int(value)
-
-
 def _step_sizes(step_sizes):
     h = np.atleast_1d(np.asarray(step_sizes, dtype=float))
     if h.ndim != 1 or h.size == 0 or not np.all(np.isfinite(h)) or np.any(h <= 0):
@@ -231,11 +214,11 @@ def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
     X, y = _data(X, y)
     h = _step_sizes(step_sizes)
-    decay = _positive(decay, "decay", allow_zero=True)
-    steps = _count(steps, "steps")
-    record_every = _count(record_every, "record_every")
-    refresh = _count(refresh, "refresh")
-    eps = _positive(eps, "eps")
+    decay = check_scalar(decay, "decay", min=0)
+    steps = check_count(steps, "steps")
+    record_every = check_count(record_every, "record_every")
+    refresh = check_count(refresh, "refresh")
+    eps = check_scalar(eps, "eps", min=0, include_min=False)
     fam = get_family(family)
     n, d = X.shape
     rng = np.random.default_rng(seed)
@@ -311,11 +294,11 @@ def run_batches(datasets, method, step_sizes, *, decay=0.0, steps=1000, record_e
     if any(X.shape[1] != d for X, _ in data):
         raise ValueError("all training sets must have the same number of columns.")
     h = _step_sizes(step_sizes)
-    decay = _positive(decay, "decay", allow_zero=True)
-    steps = _count(steps, "steps")
-    record_every = _count(record_every, "record_every")
-    refresh = _count(refresh, "refresh")
-    eps = _positive(eps, "eps")
+    decay = check_scalar(decay, "decay", min=0)
+    steps = check_count(steps, "steps")
+    record_every = check_count(record_every, "record_every")
+    refresh = check_count(refresh, "refresh")
+    eps = check_scalar(eps, "eps", min=0, include_min=False)
     fam = get_family(family)
     curvature_of = _logistic_a2 if family == "logistic" else fam.A2  # as in run_batch
     S, k = len(data), h.size
@@ -605,7 +588,7 @@ def thin(study, step):
     dict
         ``{name: StudyResult}`` with grids ``grid[::step]``.
     """
-    step = _count(step, "step")
+    step = check_count(step, "step")
     return {
         name: StudyResult(r.method, r.decay, r.grid[::step], r.marks,
                           *(getattr(r, k)[:, ::step] for k in ("rare", "common", "excess", "loss_rare", "loss_common")))
@@ -635,8 +618,8 @@ def log_grid(low, high, per_decade=8):
     >>> log_grid(0.1, 10, per_decade=2).round(3).tolist()
     [0.1, 0.316, 1.0, 3.162, 10.0]
     """
-    low, high = _positive(low, "low"), _positive(high, "high")
-    per_decade = _count(per_decade, "per_decade")
+    low, high = check_scalar(low, "low", min=0, include_min=False), check_scalar(high, "high", min=0, include_min=False)
+    per_decade = check_count(per_decade, "per_decade")
     if not low < high:
         raise ValueError(f"low ({low}) must be below high ({high}).")
     m = np.arange(math.ceil(per_decade * math.log10(low) - 1e-9), math.floor(per_decade * math.log10(high) + 1e-9) + 1)
@@ -702,7 +685,7 @@ def tune(study, record=-1, thin=1, measure="weights"):
     dict
         ``{name: index into the grid}``.
     """
-    step = _count(thin, "thin")
+    step = check_count(thin, "thin")
     return {name: step * choose(r.score(measure)[:, ::step, record]) for name, r in study.items()}
 
 
