@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
+import noising
 from noising import Dropout, fit, regularizer
 from noising.experiments import radius as ob
 
@@ -76,3 +77,32 @@ def test_reduced_loss():
 def test_bad_arguments_raise_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_moments_by_convolution_match_the_enumeration():
+    from noising import taylor
+
+    x, b = RNG.normal(size=5), RNG.normal(size=5)
+    conv = ob.dropout_moments_by_convolution(x, b, 0.3, 12)
+    enum = noising.moments.central_moments(x, b, Dropout(0.3), 12)[0]
+    np.testing.assert_allclose(conv, enum, rtol=1e-10, atol=1e-13)
+    assert conv[0] == 1.0 and abs(conv[1]) < 1e-15
+    # the second moment: delta / (1 - delta) sum_j (x_j b_j)^2
+    assert conv[2] == pytest.approx(0.3 / 0.7 * np.sum((x * b) ** 2), rel=1e-14)
+
+
+def test_moments_by_convolution_one_feature_and_zero_contributions():
+    # one feature: Delta = c delta/(1-delta) w.p. 1-delta, -c w.p. delta
+    c, dl = 2.0, 0.25
+    expected = [(1 - dl) * (c * dl / (1 - dl)) ** m + dl * (-c) ** m for m in range(6)]
+    got = ob.dropout_moments_by_convolution([c, 3.0], [1.0, 0.0], dl, 5)
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
+
+
+def test_moments_by_convolution_rejects_bad_arguments():
+    with pytest.raises(ValueError):
+        ob.dropout_moments_by_convolution([[1.0], [2.0]], [1.0], 0.3, 4)
+    with pytest.raises(ValueError):
+        ob.dropout_moments_by_convolution([1.0], [1.0], 0.3, -1)
+    with pytest.raises(ValueError):
+        ob.dropout_moments_by_convolution([1.0], [1.0], 1.5, 4)
