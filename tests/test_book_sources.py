@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import sys
+import tarfile
 from pathlib import Path
 
 import nbformat
@@ -9,6 +11,7 @@ from jupyter_book.config import get_final_config
 from sphinx.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 
 def _exclude_patterns(srcdir: Path) -> list[str]:
@@ -29,3 +32,34 @@ def test_a_stray_ipynb_beside_a_chapter_is_not_a_second_source(tmp_path, caplog)
     assert docnames == {chapter}
     assert project.doc2path(chapter, absolute=False).endswith(".md")
     assert "multiple files" not in caplog.text
+
+
+# --- the source archive and the wheel the site offers --------------------------------------
+
+def test_source_archive_holds_the_tracked_files_and_the_commit(tmp_path):
+    import source_downloads as sd
+
+    files = sd.source_files(ROOT)
+    assert {"Makefile", "README.md", "pyproject.toml", "requirements.txt", "src/noising/__init__.py"} <= set(files)
+    assert not any(f.startswith(("_build/", ".venv/")) or f.endswith(".pyc") for f in files)
+    archive = sd.write_archive(ROOT, tmp_path / sd.ARCHIVE, files, commit="abc123")
+    again = sd.write_archive(ROOT, tmp_path / "again.tar.gz", files, commit="abc123")
+    assert archive.read_bytes() == again.read_bytes()  # same files, same bytes
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        assert tar.extractfile(f"{sd.TOP}/{sd.COMMIT_FILE}").read() == b"abc123\n"
+    assert f"{sd.TOP}/Makefile" in names and all(n.startswith(f"{sd.TOP}/") for n in names)
+
+
+def test_without_git_the_archive_is_the_tree_minus_build_outputs(tmp_path):
+    import source_downloads as sd
+
+    tree = tmp_path / "unpacked"
+    for name in ["Makefile", "src/noising/__init__.py", "SOURCE_COMMIT", ".ci/run",
+                 "_build/html/index.html", ".venv/bin/python", "src/noising/__pycache__/x.pyc",
+                 "src/noising.egg-info/PKG-INFO", "notebooks/01.md", "notebooks/01.ipynb"]:
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text("abc123\n" if name == "SOURCE_COMMIT" else "x\n")
+    assert sd.source_files(tree) == [".ci/run", "Makefile", "SOURCE_COMMIT", "notebooks/01.md",
+                                     "src/noising/__init__.py"]
+    assert sd.source_commit(tree) == "abc123"
