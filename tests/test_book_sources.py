@@ -34,6 +34,46 @@ def test_a_stray_ipynb_beside_a_chapter_is_not_a_second_source(tmp_path, caplog)
     assert "multiple files" not in caplog.text
 
 
+# --- make chapter: one chapter executed into _build/chapters, figures included -------------
+
+_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+_TINY_CHAPTER = f"""---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A tiny chapter
+
+```{{code-cell}} ipython3
+import base64
+from IPython.display import Image, display
+display(Image(data=base64.b64decode("{_PNG}")))
+print(6 * 7)
+```
+"""
+
+
+def test_make_chapter_writes_the_executed_notebook_and_its_figures(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import run_chapter
+
+    source = tmp_path / "tiny.md"
+    source.write_text(_TINY_CHAPTER, encoding="utf-8")
+    target = run_chapter.run(str(source), tmp_path / "out", timeout=120)
+    nb = nbformat.read(target, as_version=4)
+    outputs = nb.cells[-1].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert any(o.get("text", "").strip() == "42" for o in outputs)
+    assert (tmp_path / "out" / "tiny_files" / f"cell{len(nb.cells) - 1:03d}-0.png").is_file()
+    assert not (tmp_path / "tiny.ipynb").exists()  # nothing beside the source
+
+
 # --- the source archive and the wheel the site offers --------------------------------------
 
 def test_source_archive_holds_the_tracked_files_and_the_commit(tmp_path):
