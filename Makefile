@@ -36,7 +36,7 @@ PDF      := _build/latex/dropout-companion.pdf
 TEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre
 BROWSER_DEBS := chromium
 
-.PHONY: help venv book test lint lab chapter lock clean check-site pdf bench tex-deps browser-deps
+.PHONY: help venv book test lint lab chapter citation lock clean check-site pdf bench tex-deps browser-deps
 
 help:
 	@echo "make book   build the book (executes every notebook) into _build/html"
@@ -81,6 +81,10 @@ NB ?=
 chapter: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make chapter NB=<chapter>, one of:" $$(ls notebooks | sed -n 's/\.md$$//p'); exit 2; }
 	$(BIN)/python tools/run_chapter.py $(NB)
+
+# CITATION.cff's repository-code from the one setting, repository.url in _config.yml
+citation: $(STAMP)
+	$(BIN)/python tools/repository_url.py
 
 # Re-resolve the lock from pyproject.toml. uv keeps the versions already in requirements.txt
 # unless pyproject.toml rules them out or LOCK_FLAGS asks for upgrades; then environment.yml

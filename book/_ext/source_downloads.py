@@ -14,6 +14,12 @@ A reader of the site needs no repository to get the code behind it: every HTML b
     the helper package, built offline (``pip wheel --no-build-isolation --no-index``,
     with the setuptools of the lock) from the files of the archive.
 
+The repository address, once there is one, is one setting: ``repository.url`` in
+``_config.yml``. With an address the header also shows the repository button (the
+extension turns it on); empty, nothing links to a repository and the build is
+unaffected. ``make citation`` (``tools/repository_url.py``) copies it into
+``CITATION.cff`` as ``repository-code``.
+
 The download menu of every page (arrow icon) offers both, and the role
 ``{dist}`source``` / ``{dist}`wheel``` links to them from a page (in the PDF it names
 the file). Run as a script (``python book/_ext/source_downloads.py DIR``) it writes both
@@ -175,6 +181,14 @@ def _names(app):
     return {"source": ARCHIVE, "wheel": wheel_name(app.srcdir)}
 
 
+def repository_button(app, config):
+    """Show the header's repository button exactly when ``repository.url`` is set."""
+    options = dict(config.html_theme_options or {})
+    if (options.get("repository_url") or "").strip():
+        options["use_repository_button"] = True
+        config.html_theme_options = options
+
+
 def make_downloads(app):
     if app.builder.format != "html":
         return
@@ -233,6 +247,7 @@ def add_download_buttons(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_role("dist", dist_role)
     app.add_post_transform(DownloadLinksAsNames)
+    app.connect("config-inited", repository_button)
     app.connect("builder-inited", make_downloads)
     # after sphinx-book-theme builds the menu (priority 501)
     app.connect("html-page-context", add_download_buttons, priority=510)
