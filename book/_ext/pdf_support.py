@@ -103,6 +103,9 @@ _GREEK = {
     "03A6": "Phi", "03A8": "Psi", "03A9": "Omega",
 }
 UNICODE.update({code: rf"\ensuremath{{\{name}}}" for code, name in _GREEK.items()})
+# every subscript and superscript digit (chapters write x₃, W₆, 10⁻⁴, ...)
+UNICODE.update({f"{0x2080 + d:04X}": rf"\textsubscript{{{d}}}" for d in range(10)})
+UNICODE.update({f"{0x2070 + d:04X}": rf"\textsuperscript{{{d}}}" for d in range(4, 10)})
 
 
 def macro_preamble(macros: dict) -> str:
