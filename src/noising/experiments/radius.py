@@ -17,7 +17,7 @@ import itertools
 import numpy as np
 from scipy.optimize import minimize
 
-from .._validate import as_design
+from .._validate import check_design_beta
 from ..noise import Dropout
 
 __all__ = ["dropout_loss", "sign_consistent_features", "profile", "reduced_loss"]
@@ -73,7 +73,7 @@ def dropout_loss(X, y, beta, delta):
     ValueError
         If ``d > MAX_FEATURES``, the labels are not 0/1, or ``delta`` is out of range.
     """
-    X, beta = as_design(X, beta)
+    X, beta = check_design_beta(X, beta)
     n, d = X.shape
     if d > MAX_FEATURES:
         raise ValueError(f"X has {d} features; dropout_loss enumerates 2^d masks, d <= {MAX_FEATURES}")
@@ -189,7 +189,7 @@ def reduced_loss(X, y, beta):
     -------
     float
     """
-    X, beta = as_design(X, beta)
+    X, beta = check_design_beta(X, beta)
     y = _labels01(y, X.shape[0])
     log_p = -np.logaddexp(0.0, -(X @ beta))
     return float(np.sum(-y * log_p + (1.0 - y) * log_p))
