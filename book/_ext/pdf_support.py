@@ -226,18 +226,22 @@ class FoldedCellsOutOfPrint(SphinxPostTransform):
     default_priority = 199  # where myst-nb folds them for HTML
 
     def run(self, **kwargs):
-        if self.app.builder.format == "html":
-            return
-        for cell in list(self.document.findall(nodes.container)):
-            mode = cell.get("nb_element") == "cell_code" and cell.get("hide_mode")
-            if not mode:
-                continue
-            shown = SHOWN_WHEN_CLOSED.get(mode, ())
-            for part in list(cell.children):
-                if part.get("nb_element") not in shown:
-                    cell.remove(part)
-            if not cell.children:
-                cell.parent.remove(cell)
+        if self.app.builder.format != "html":
+            print_folded_cells(self.document)
+
+
+def print_folded_cells(document):
+    """Drop from ``document`` the parts of folded code cells that the closed cell does not show."""
+    for cell in list(document.findall(nodes.container)):
+        mode = cell.get("nb_element") == "cell_code" and cell.get("hide_mode")
+        if not mode:
+            continue
+        shown = SHOWN_WHEN_CLOSED.get(mode, ())
+        for part in list(cell.children):
+            if part.get("nb_element") not in shown:
+                cell.remove(part)
+        if not cell.children:
+            cell.parent.remove(cell)
 
 
 #: where a ``longtable`` may sit: anywhere else (a box, a list, another table) it cannot break
@@ -253,15 +257,24 @@ def _in_box(node) -> bool:
     return False
 
 
+def _text_length(entry) -> int:
+    """Characters a table cell prints; a ``{numref}`` prints its number (``\\ref``) later."""
+    return len(entry.astext().strip()) + 5 * len(list(entry.findall(addnodes.number_reference)))
+
+
 def column_widths(table) -> list[int]:
-    """Relative widths of a table's columns from the length of their longest cell (4 to 40)."""
+    """Relative widths of a table's columns: the longest cell's length (6 to 40) plus padding.
+
+    Short columns (identifiers, verdicts, section numbers) then keep their words whole
+    and long ones (statements) wrap.
+    """
     tgroup = next(iter(table.findall(nodes.tgroup)))
-    lengths = [4] * int(tgroup["cols"])
+    lengths = [6] * int(tgroup["cols"])
     for row in tgroup.findall(nodes.row):
         for j, entry in enumerate(row.findall(nodes.entry)):
             if j < len(lengths):
-                lengths[j] = max(lengths[j], min(40, len(entry.astext())))
-    return lengths
+                lengths[j] = max(lengths[j], min(40, _text_length(entry)))
+    return [length + 4 for length in lengths]
 
 
 class LongTables(SphinxPostTransform):
