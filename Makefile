@@ -36,13 +36,14 @@ PDF      := _build/latex/dropout-companion.pdf
 TEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre
 BROWSER_DEBS := chromium
 
-.PHONY: help venv book test lint lab lock clean check-site pdf bench tex-deps browser-deps
+.PHONY: help venv book test lint lab chapter citation lock clean check-site pdf bench tex-deps browser-deps
 
 help:
 	@echo "make book   build the book (executes every notebook) into _build/html"
 	@echo "make test   lint, then the whole test suite (unit tests + every notebook via nbval)"
 	@echo "make lint   ruff check of the Python code ($(LINT_PATHS))"
 	@echo "make lab    open the notebooks in JupyterLab through Jupytext"
+	@echo "make chapter NB=01_noising_regularizer  run one chapter into _build/chapters/ (outputs, figures)"
 	@echo "make lock   re-resolve requirements.txt from pyproject.toml (uv) and rewrite environment.yml"
 	@echo "make check-site  open every page of _build/html in headless Chromium (after make book)"
 	@echo "make pdf    build the whole book as a PDF ($(PDF))"
@@ -73,6 +74,17 @@ $(LAB_STAMP): $(STAMP)
 
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks/  # right-click a .md chapter: Open With > Jupytext Notebook
+
+# One chapter, executed in a fresh kernel of .venv, written with its outputs and figures to
+# _build/chapters/$(NB).ipynb (open it in any Jupyter) and its figures to _build/chapters/$(NB)_files/.
+NB ?=
+chapter: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make chapter NB=<chapter>, one of:" $$(ls notebooks | sed -n 's/\.md$$//p'); exit 2; }
+	$(BIN)/python tools/run_chapter.py $(NB)
+
+# CITATION.cff's repository-code from the one setting, repository.url in _config.yml
+citation: $(STAMP)
+	$(BIN)/python tools/repository_url.py
 
 # Re-resolve the lock from pyproject.toml. uv keeps the versions already in requirements.txt
 # unless pyproject.toml rules them out or LOCK_FLAGS asks for upgrades; then environment.yml

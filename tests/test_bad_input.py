@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 import noising
+from noising import Dropout as D
+from noising import Gaussian as G
 from noising import (
     data,
     derivatives,
@@ -31,8 +33,6 @@ from noising import (
     summary,
     taylor,
 )
-from noising import Dropout as D
-from noising import Gaussian as G
 
 X = np.array([[1.0, -0.5, 0.2], [0.3, 0.8, -1.0]])
 B = np.array([0.5, -0.2, 0.1])

@@ -233,3 +233,40 @@ def test_pdf_gets_parts_from_the_root_toctrees(tmp_path):
     tex = (tmp_path / "out" / "tiny.tex").read_text(encoding="utf-8")
     assert "\\part{First part}" in tex
     assert tex.index("\\part{First part}") < tex.index("\\chapter{Chapter}")
+
+
+def test_folded_cells_print_as_the_site_shows_them_closed():
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    doc = new_document("test")
+
+    def cell(mode):
+        c = nodes.container(nb_element="cell_code", hide_mode=mode)
+        c += nodes.container(nb_element="cell_code_source")
+        c += nodes.container(nb_element="cell_code_output")
+        doc.append(c)
+        return c
+
+    hide_input, hide_output, hide_cell, shown = cell("input"), cell("output"), cell("all"), cell(None)
+    pdf_support.print_folded_cells(doc)
+    assert [p["nb_element"] for p in hide_input.children] == ["cell_code_output"]
+    assert [p["nb_element"] for p in hide_output.children] == ["cell_code_source"]
+    assert hide_cell not in doc.children and len(doc.children) == 3  # nothing of a hide-cell cell is printed
+    assert len(shown.children) == 2
+
+
+def test_table_columns_fit_short_words_and_let_statements_wrap():
+    from docutils import nodes
+
+    table = nodes.table()
+    tgroup = nodes.tgroup(cols=3)
+    table += tgroup
+    tgroup += [nodes.colspec(colwidth=1) for _ in range(3)]
+    body = nodes.tbody()
+    tgroup += body
+    row = nodes.row()
+    for text in ["W1", "a long statement " * 10, "holds with a correction"]:
+        row += nodes.entry("", nodes.paragraph(text=text))
+    body += row
+    assert pdf_support.column_widths(table) == [10, 44, 27]

@@ -48,3 +48,21 @@ def test_cite_page_points_at_ledger_anchors_that_exist():
     cited = set(re.findall(r"claim-([ws]\d+)", CITE_PAGE))
     assert cited and cited <= anchors
     assert "BOOK_URL" not in CITE_PAGE  # no placeholder for the reader to edit
+
+
+def test_repository_code_comes_from_the_one_setting():
+    # repository.url of _config.yml; CITATION.cff's repository-code is written from it (make citation)
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import repository_url
+
+    url = repository_url.repository_url()
+    assert CFF.get("repository-code", "") == url
+    assert repository_url.main(["--check"]) == 0
+    # with an address, the key appears once, after license; emptied again, it goes
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    filled = repository_url.with_repository(text, "https://example.org/dropout-companion")
+    assert yaml.safe_load(filled)["repository-code"] == "https://example.org/dropout-companion"
+    assert filled.count("repository-code:") == 1
+    assert "repository-code" not in yaml.safe_load(repository_url.with_repository(filled, ""))

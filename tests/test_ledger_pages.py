@@ -8,14 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 from docutils import nodes
-from docutils.utils import new_document
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
+from docutils.utils import new_document
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import ledger_pages  # noqa: E402
-
 from noising.verdicts import parse_ledger  # noqa: E402
 
 _LEDGER = """# Claims ledger

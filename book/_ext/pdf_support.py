@@ -14,11 +14,25 @@
   and each part's caption becomes a ``\\part``: the PDF then has the HTML's parts and
   chapters, numbered only in the parts the HTML numbers, so that chapter, equation
   and theorem numbers agree between the PDF and the site.
+* **Folded code.** A printed page cannot unfold: each code cell prints as the site
+  shows it *closed*. ``hide-input`` prints the output only, ``hide-output`` the code
+  only, ``hide-cell`` nothing (``remove-*`` cells are dropped by myst-nb for every
+  builder). The full code is in each chapter's notebook (the site's ``.ipynb`` and
+  ``.md`` downloads). See :class:`FoldedCellsOutOfPrint`.
+* **Tables that break across pages.** A ``tabulary`` cannot break, so a table taller
+  than what is left of a page moves to the next one and leaves the page blank (the
+  ledger's "At a glance" page). Every table outside boxes is typeset as a
+  ``longtable``, with column widths from its content (:class:`LongTables`).
+* **Verdicts unbroken.** The words of the verdicts ("holds with a correction", ...) are
+  never hyphenated (``\\hyphenation``, from :data:`noising.verdicts.VERDICTS`).
+* **No blank pages.** The PDF is one-sided (``oneside,openany``): no empty page after
+  the title, the contents or a part page.
 """
 from __future__ import annotations
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: characters that appear (or may appear) in prose, headings and outputs
 UNICODE = {
@@ -91,6 +105,9 @@ _GREEK = {
     "03A6": "Phi", "03A8": "Psi", "03A9": "Omega",
 }
 UNICODE.update({code: rf"\ensuremath{{\{name}}}" for code, name in _GREEK.items()})
+# every subscript and superscript digit (chapters write x₃, W₆, 10⁻⁴, ...)
+UNICODE.update({f"{0x2080 + d:04X}": rf"\textsubscript{{{d}}}" for d in range(10)})
+UNICODE.update({f"{0x2070 + d:04X}": rf"\textsuperscript{{{d}}}" for d in range(4, 10)})
 
 
 def macro_preamble(macros: dict) -> str:
@@ -109,9 +126,20 @@ def unicode_preamble() -> str:
     return "\n".join(rf"\DeclareUnicodeCharacter{{{code}}}{{{tex}}}" for code, tex in sorted(UNICODE.items()))
 
 
+def hyphenation_preamble() -> str:
+    r"""``\hyphenation`` of every word of every verdict: listed without hyphens, never broken."""
+    from noising.verdicts import VERDICTS
+
+    words = sorted({word for verdict in VERDICTS for word in verdict.split() if len(word) > 3})
+    return r"\hyphenation{" + " ".join(words) + "}"
+
+
 def add_preamble(app, config):
     macros = ((config.mathjax3_config or {}).get("tex") or {}).get("macros") or {}
     elements = dict(config.latex_elements or {})
+    # one-sided: no blank page after the title, the contents, a part page or a chapter
+    options = elements.get("extraclassoptions", "")
+    elements["extraclassoptions"] = ",".join(filter(None, [options, "oneside,openany"]))
     extra = "\n".join([
         "% --- book/_ext/pdf_support.py: the MathJax macros of _config.yml, for LaTeX",
         r"\usepackage{amssymb}",
@@ -124,6 +152,8 @@ def add_preamble(app, config):
         r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
         "% the front matter is unnumbered, as in the HTML (see _numbering)",
         r"\AtBeginDocument{\setcounter{secnumdepth}{-1}}",
+        "% the verdicts' words are never hyphenated ('holds with a cor-rection')",
+        hyphenation_preamble(),
         "% --- Unicode characters of the prose that pdflatex has no glyph for",
         unicode_preamble(),
     ])
@@ -183,7 +213,93 @@ def _patch_latex_builder():
     latex.inline_all_toctrees = inline_all_toctrees
 
 
+#: myst-nb's ``hide_mode`` of a code cell -> the parts the closed cell shows on the site
+SHOWN_WHEN_CLOSED = {"input": ("cell_code_output",), "output": ("cell_code_source",),
+                     "input+output": (), "all": ()}
+
+
+class FoldedCellsOutOfPrint(SphinxPostTransform):
+    """Print each folded code cell as the site shows it closed (all builders but HTML).
+
+    myst-nb marks a cell tagged ``hide-input``, ``hide-output`` or ``hide-cell`` with a
+    ``hide_mode`` and folds it only in HTML; other builders would print it in full.
+    """
+
+    default_priority = 199  # where myst-nb folds them for HTML
+
+    def run(self, **kwargs):
+        if self.app.builder.format != "html":
+            print_folded_cells(self.document)
+
+
+def print_folded_cells(document):
+    """Drop from ``document`` the parts of folded code cells that the closed cell does not show."""
+    for cell in list(document.findall(nodes.container)):
+        mode = cell.get("nb_element") == "cell_code" and cell.get("hide_mode")
+        if not mode:
+            continue
+        shown = SHOWN_WHEN_CLOSED.get(mode, ())
+        for part in list(cell.children):
+            if part.get("nb_element") not in shown:
+                cell.remove(part)
+        if not cell.children:
+            cell.parent.remove(cell)
+
+
+#: where a ``longtable`` may sit: anywhere else (a box, a list, another table) it cannot break
+_PAGE_LEVEL = (nodes.document, nodes.section, nodes.container)
+
+
+def _in_box(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if not isinstance(parent, _PAGE_LEVEL):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _text_length(entry) -> int:
+    """Characters a table cell prints; a ``{numref}`` prints its number (``\\ref``) later."""
+    return len(entry.astext().strip()) + 5 * len(list(entry.findall(addnodes.number_reference)))
+
+
+def column_widths(table) -> list[int]:
+    """Relative widths of a table's columns: the longest cell's length (6 to 40) plus padding.
+
+    Short columns (identifiers, verdicts, section numbers) then keep their words whole
+    and long ones (statements) wrap.
+    """
+    tgroup = next(iter(table.findall(nodes.tgroup)))
+    lengths = [6] * int(tgroup["cols"])
+    for row in tgroup.findall(nodes.row):
+        for j, entry in enumerate(row.findall(nodes.entry)):
+            if j < len(lengths):
+                lengths[j] = max(lengths[j], min(40, _text_length(entry)))
+    return [length + 4 for length in lengths]
+
+
+class LongTables(SphinxPostTransform):
+    """Typeset every table outside boxes as a ``longtable`` that breaks across pages (LaTeX)."""
+
+    default_priority = 200
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for table in list(self.document.findall(nodes.table)):
+            if _in_box(table) or "longtable" in table["classes"]:
+                continue
+            table["classes"].append("longtable")
+            if "colwidths-given" not in table["classes"]:
+                colspecs = list(table.findall(nodes.colspec))
+                for colspec, width in zip(colspecs, column_widths(table)):
+                    colspec["colwidth"] = width
+                table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"] + ["colwidths-given"]
+
+
 def setup(app):
     _patch_latex_builder()
+    app.add_post_transform(FoldedCellsOutOfPrint)
+    app.add_post_transform(LongTables)
     app.connect("config-inited", add_preamble, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_design_beta, check_noise, check_probability, check_random_state, check_scalar
+from ._validate import (
+    check_array,
+    check_design_beta,
+    check_noise,
+    check_probability,
+    check_random_state,
+    check_scalar,
+)
 
 __all__ = ["Dropout", "Gaussian", "check_noise"]
 

@@ -26,7 +26,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_array, check_beta, check_design, check_indices, check_noise, check_probability, check_scalar
+from ._validate import (
+    check_array,
+    check_beta,
+    check_design,
+    check_indices,
+    check_noise,
+    check_probability,
+    check_scalar,
+)
 from .families import get_family
 from .fisher import _diag_xvx
 from .regularizer import quadratic, quadratic_gradient

@@ -374,7 +374,7 @@ def quadratic_term_symbolic(d, q, masks="per-class"):
             sp.Poly(sum(x[k] * B[k, j] * dev[j * d + k if per_class else k] for k in range(d)), *gens)
             for j in range(q)
         ]
-        quad = sum((v[j] * v[l] * sp.Poly(H[j, l], *gens) for j in range(q) for l in range(q)), sp.Poly(0, *gens))
+        quad = sum((v[j] * v[m] * sp.Poly(H[j, m], *gens) for j in range(q) for m in range(q)), sp.Poly(0, *gens))
         total += quad * sp.Poly(r ** (n_bits - sum(keep)), *gens)
     quotient, remainder = sp.div(total, sp.Poly((1 + r) ** n_bits, *gens))
     if not remainder.is_zero:  # pragma: no cover - the expectation is polynomial in r
