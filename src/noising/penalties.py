@@ -40,8 +40,8 @@ from ._validate import (
     check_design,
     check_indices,
     check_linear_predictor,
+    check_dropout_rates,
     check_noise,
-    check_probability,
     check_product_range,
     check_scalar,
     column_max_abs,
@@ -228,6 +228,7 @@ class NoisingPenalty(Penalty):
         Design on which the regularizer is computed (labelled or unlabelled);
         sparse input is accepted (converted once to CSR, never densified).
     noise : noising.Dropout or noising.Gaussian
+        Dropout may have one rate per feature (``Dropout(delta_vector)``).
     family : {"logistic", "linear", "poisson"}
     lam : float
         Multiplier :math:`\\lambda \\ge 0` (1 gives the paper's :math:`R^q`).
@@ -235,7 +236,7 @@ class NoisingPenalty(Penalty):
 
     def __init__(self, X, noise, family="logistic", lam=1.0):
         self.X = check_design(X, accept_sparse="csr")
-        self.noise = check_noise(noise)
+        self.noise = check_noise(noise, d=self.X.shape[1])
         self.family = get_family(family)
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self._col_max = column_max_abs(self.X)
@@ -266,7 +267,11 @@ class DropoutPenalty(Penalty):
 
     where :math:`V(\\beta)=\\diag(A''(x_i\\beta))`. Columns in :math:`U`
     (``unpenalized``, e.g. an intercept) are not dropped, so they contribute to
-    :math:`x_i\\beta` but not to the variance. With :math:`f_j = \\delta/(1-\\delta)`
+    :math:`x_i\\beta` but not to the variance. With one rate per feature the factor
+    :math:`\\delta/(1-\\delta)` moves inside the sum as :math:`\\delta_j/(1-\\delta_j)`
+    (the features are dropped independently, so the variance is a sum over them); a
+    rate :math:`\\delta_j = 0` is a column never dropped, like one in :math:`U`.
+    With :math:`f_j = \\delta_j/(1-\\delta_j)`
     for :math:`j\\notin U`, :math:`f_j = 0` for :math:`j \\in U`, :math:`a = A''(X\\beta)`
     and the per-example variances :math:`s = X^{\\circ 2}(f\\odot\\beta^{\\circ 2})`, the
     value is :math:`\\tfrac{\\lambda}{2} a^\\top s` and the gradient is
@@ -285,8 +290,8 @@ class DropoutPenalty(Penalty):
         Design on which the penalty is computed; it need not be the labelled
         training design (unlabelled rows give the semi-supervised penalty). A sparse
         design (any format) is converted once to CSR and never densified: memory O(nnz).
-    delta : float
-        Dropout probability, ``0 <= delta < 1``.
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1``, or one per column (per-feature rates).
     lam : float
         Extra multiplier :math:`\\lambda \\ge 0`; ``lam=1`` is the paper's :math:`R^q`.
     family : {"logistic", "linear", "poisson"}
@@ -311,7 +316,7 @@ class DropoutPenalty(Penalty):
     def __init__(self, X, delta, lam=1.0, family="logistic", unpenalized=None):
         X = check_design(X, accept_sparse="csr")
         self.X = X
-        self.delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
+        self.delta = check_dropout_rates(delta, "delta", d=X.shape[1], hint="delta = 1 would drop every feature")
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.family = get_family(family)
         self.unpenalized = unpenalized
@@ -345,4 +350,5 @@ class DropoutPenalty(Penalty):
         return value, grad
 
     def __repr__(self):
-        return f"DropoutPenalty(n={self.X.shape[0]}, delta={self.delta!r}, lam={self.lam!r}, family={self.family.name!r})"
+        delta = np.array2string(self.delta, separator=", ", threshold=8) if np.ndim(self.delta) else repr(self.delta)
+        return f"DropoutPenalty(n={self.X.shape[0]}, delta={delta}, lam={self.lam!r}, family={self.family.name!r})"

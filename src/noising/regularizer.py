@@ -47,7 +47,7 @@ from ._validate import (
 )
 from .families import _em1mx, get_family
 from .fisher import _diag_xvx
-from .moments import MAX_EXACT_FEATURES, _dropout_blocks
+from .moments import MAX_EXACT_FEATURES, _dropout_blocks, _expectation
 from .noise import Dropout
 
 __all__ = ["exact", "quadratic", "quadratic_gradient", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
@@ -62,7 +62,7 @@ def _reduce(values, per_example):
 
 def _prepare(X, beta, noise, family, accept_sparse=False, sparse_reason=""):
     X, beta = check_design_beta(X, beta, accept_sparse=accept_sparse, sparse_reason=sparse_reason)
-    noise = check_noise(noise)
+    noise = check_noise(noise, d=X.shape[1])
     fam = get_family(family)
     z = check_linear_predictor(X @ beta)
     return X, beta, noise, fam, z
@@ -143,8 +143,8 @@ def _dropout_exact(X, beta, noise, fam, z):
         # E[exp(x~ beta)] = exp(z) prod_j E[exp(Delta_j)], independent features: no enumeration.
         # log E[exp(Delta_j)] = log1p(delta em1mx(-w) + (1 - delta) em1mx(a w)), a = delta / (1 - delta),
         # since the first-order terms -delta w + (1 - delta) a w cancel exactly.
-        delta = noise.delta
-        if delta == 0.0:
+        delta = noise.delta  # one rate, or one per column (broadcast along the rows)
+        if np.all(delta == 0.0):
             return np.zeros_like(z)
         a = delta / (1.0 - delta)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -154,11 +154,11 @@ def _dropout_exact(X, beta, noise, fam, z):
             L = np.where(small, np.log1p(np.where(small, inner, 0.0)), big)
             return _exp_times_expm1(z, L.sum(axis=1))
     out = np.empty(X.shape[0])
-    if noise.delta == 0.0 or not np.any(W):
+    if np.all(noise.delta == 0.0) or not np.any(W):
         out[:] = 0.0
         return out
     for sl, dev, probs in _dropout_blocks(W, noise.delta, "exact"):
-        out[sl] = fam.remainder(z[sl, None], dev) @ probs
+        out[sl] = _expectation(fam.remainder(z[sl, None], dev), probs)
     return out
 
 
@@ -382,7 +382,9 @@ def _quadratic_gradient(X, beta, noise, fam, z):
         f, m = noise._variance_parts(X, beta)
         a3v = np.where(f * m == 0.0, 0.0, ((fam.A3(z) * f) * m) * m)
         grad = 0.5 * (X.T @ a3v)
-        if isinstance(noise, Dropout):
+        if isinstance(noise, Dropout) and noise.per_feature:  # a column never dropped adds nothing
+            grad += np.where(noise.odds > 0, noise.odds * beta * _diag_xvx(X, a2), 0.0)
+        elif isinstance(noise, Dropout):
             grad += noise.delta / (1.0 - noise.delta) * beta * _diag_xvx(X, a2)
         else:
             grad += noise.sigma**2 * beta * float(a2.sum())
