@@ -241,7 +241,8 @@ SCALARS = [
 ]
 SCALAR_IDS = [f"{c}-{n}" for c, _, n, _, _ in SCALARS]
 # calls whose delta may also be one dropout rate per feature (a vector)
-PER_FEATURE_DELTA = {"penalties.DropoutPenalty"}
+PER_FEATURE_DELTA = {"penalties.DropoutPenalty", "optim.dropout_preconditioner", "optim.centred_dropout_penalty",
+                     "optim.dropout_sgd_preconditioned", "fit.dropout_sgd"}
 
 
 @pytest.mark.parametrize("call, pos, name, kind, low", SCALARS, ids=SCALAR_IDS)

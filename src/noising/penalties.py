@@ -59,6 +59,24 @@ def _refuse_nonfinite(value, grad, what):
     return value, grad
 
 
+def _dropout_value_grad(X, X2, f, beta, fam, z):
+    """:math:`R^q(\\beta)` and its gradient for dropout with variance factors ``f`` (checked input).
+
+    ``X2`` is :math:`X^{\\circ 2}`, :math:`f_j = \\delta_j/(1-\\delta_j)` (0 for a column never
+    dropped) and ``z = X @ beta``; ``X`` may be dense or sparse. With :math:`a = A''(z)` and
+    :math:`s = X^{\\circ 2}(f\\odot\\beta^{\\circ 2})`, the value is :math:`\\tfrac12 a^\\top s` and the
+    gradient :math:`\\tfrac12 X^\\top(A^{(3)}(z)\\odot s) + f\\odot\\beta\\odot (X^{\\circ 2})^\\top a`
+    (Wager et al., 2013, eq. 2): the one kernel of :class:`DropoutPenalty` and of the
+    dropout objective of :mod:`noising.optim`.
+    """
+    a2 = fam.A2(z)
+    s = X2 @ (f * beta * beta)  # Var of x~_i beta: sum_j f_j x_ij^2 beta_j^2
+    value = 0.5 * float(a2 @ s)
+    fbd = np.where(f > 0, f * beta * _diag_xvx(X, a2, X2), 0.0)
+    grad = 0.5 * (X.T @ (fam.A3(z) * s)) + fbd
+    return value, grad
+
+
 # ----------------------------------------------------------------------------- penalties
 class Penalty:
     """Base class of penalties: ``value_and_grad(beta) -> (float, ndarray)``.
@@ -341,13 +359,8 @@ class DropoutPenalty(Penalty):
     def _value_and_grad_unchecked(self, beta):
         if self.lam == 0.0 or not np.any(self._f):
             return 0.0, np.zeros_like(beta)
-        z = self.X @ beta
-        a2 = self.family.A2(z)
-        s = self._X2 @ (self._f * beta * beta)  # Var of x~_i beta: sum_j f_j x_ij^2 beta_j^2
-        value = 0.5 * self.lam * float(a2 @ s)
-        fbd = np.where(self._f > 0, self._f * beta * _diag_xvx(self.X, a2, self._X2), 0.0)
-        grad = self.lam * (0.5 * (self.X.T @ (self.family.A3(z) * s)) + fbd)
-        return value, grad
+        value, grad = _dropout_value_grad(self.X, self._X2, self._f, beta, self.family, self.X @ beta)
+        return self.lam * value, self.lam * grad
 
     def __repr__(self):
         delta = np.array2string(self.delta, separator=", ", threshold=8) if np.ndim(self.delta) else repr(self.delta)
