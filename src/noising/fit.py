@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
+from ._linalg import _with_data, batch_rows, is_sparse
 from ._validate import (
     MAX_WORK,
     check_beta,
@@ -37,10 +38,10 @@ from ._validate import (
     check_count,
     check_design,
     check_design_beta,
+    check_dropout_rates,
     check_indices,
     check_labels,
     check_linear_predictor,
-    check_probability,
     check_random_state,
     check_scalar,
 )
@@ -331,10 +332,14 @@ def dropout_sgd(
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Design. A sparse one (any format, converted once to CSR) is noised through its
+        stored values only (one mask entry per stored value per epoch, so the random
+        stream differs from that of its dense copy), and a step updates only the
+        columns its batch touches (all of them when ``l2 > 0``).
     y : array_like, shape (n,)
-    delta : float
-        Dropout probability, ``0 <= delta < 1`` (0 gives plain SGD).
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1`` (0 gives plain SGD), or one per feature.
     family : {"logistic", "linear", "poisson"}
     lr : float
         Initial step size (> 0), applied to the per-example mean gradient.
@@ -366,16 +371,21 @@ def dropout_sgd(
         or a run that diverges or ends with a non-finite loss.
     """
     fam = get_family(family)
-    X = check_design(X, sparse_reason="dropout_sgd does not take a sparse design yet; use fit_glm with DropoutPenalty")
+    X = check_design(X, accept_sparse="csr")
     n, d = X.shape
+    sparse = is_sparse(X)
     y = check_labels(y, n, fam)
-    delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
+    delta = check_dropout_rates(delta, "delta", d=d, hint="delta = 1 would drop every feature")
     lr = check_scalar(lr, "lr", min=0, include_min=False)
-    epochs = check_count(
-        epochs, "epochs", max=max(1, MAX_WORK // (n * d)),
-        hint=f"the limit is MAX_WORK / (n * d) for this {n} x {d} design; use fewer epochs",
-    )
     batch_size = min(check_count(batch_size, "batch_size"), n)
+    if sparse:
+        per_epoch, what = X.nnz + -(-n // batch_size) * d, "(nnz + d * steps per epoch)"
+    else:
+        per_epoch, what = n * d, "(n * d)"
+    epochs = check_count(
+        epochs, "epochs", max=max(1, MAX_WORK // per_epoch),
+        hint=f"the limit is MAX_WORK / {what} for this {n} x {d} design; use fewer epochs",
+    )
     l2 = check_scalar(l2, "l2", min=0, hint="use 0 for no extra ridge")
     droppable = check_indices(keep, d, "keep")
     beta = np.zeros(d) if beta0 is None else check_beta(beta0, d, "beta0").copy()
@@ -390,19 +400,36 @@ def dropout_sgd(
     scale = 1.0 / (1.0 - delta)
     t = 0
     diverged = False
+    factor = np.where(droppable, scale, 1.0)
     for _ in range(epochs):
         if diverged:
             break
         perm = rng.permutation(n)
-        # one mask matrix per epoch, drawn at once (vectorised)
-        keep_mask = (rng.random((n, d)) >= delta) | ~droppable
-        factor = np.where(droppable, scale, 1.0)
+        if sparse:  # one mask per stored value per epoch: the zeros have nothing to drop
+            stored_rate = delta[X.indices] if np.ndim(delta) else delta
+            kept = (rng.random(X.nnz) >= stored_rate) | ~droppable[X.indices]
+            Xn = _with_data(X, X.data * kept * factor[X.indices])
+        else:
+            # one mask matrix per epoch, drawn at once (vectorised)
+            keep_mask = (rng.random((n, d)) >= delta) | ~droppable
         for s in range(0, n, batch_size):
             idx = perm[s : s + batch_size]
-            Xb = X[idx] * keep_mask[idx] * factor
             with np.errstate(over="ignore", invalid="ignore"):
-                g = Xb.T @ (fam.A1(Xb @ beta) - y[idx]) / idx.size + (l2 / n) * beta
-                beta = beta - lr / math.sqrt(1.0 + t / steps_per_epoch) * g
+                step = lr / math.sqrt(1.0 + t / steps_per_epoch)
+                if sparse:  # only the columns the batch touches move (plus every one under l2)
+                    Xb, cols = batch_rows(Xn, idx)
+                    b = beta[cols]
+                    gb = Xb.T @ (fam.A1(Xb @ b) - y[idx]) / idx.size
+                    if l2 > 0:
+                        g = (l2 / n) * beta
+                        g[cols] += gb
+                        beta = beta - step * g
+                    else:
+                        beta[cols] = b - step * gb
+                else:
+                    Xb = X[idx] * keep_mask[idx] * factor
+                    g = Xb.T @ (fam.A1(Xb @ beta) - y[idx]) / idx.size + (l2 / n) * beta
+                    beta = beta - lr / math.sqrt(1.0 + t / steps_per_epoch) * g
             t += 1
             if not np.all(np.isfinite(beta)):
                 diverged = True
@@ -426,7 +453,8 @@ def dropout_sgd(
         fun=fun,
         success=True,
         n_iter=t,
-        message=f"{epochs} epochs of dropout SGD (delta={delta}, batch={batch_size})",
+        message=f"{epochs} epochs of dropout SGD (delta={delta if np.ndim(delta) == 0 else 'per-feature'}, "
+        f"batch={batch_size})",
     )
 
 
