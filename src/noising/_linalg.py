@@ -23,7 +23,7 @@ import numpy as np
 from ._validate import is_sparse
 
 __all__ = ["is_sparse", "square", "scale_columns", "scale_rows", "row_scale", "weighted_col_sq_sums", "batch_rows",
-           "RowBatch"]
+           "RowBatch", "same_design"]
 
 
 def _major_minor(X):
@@ -107,6 +107,23 @@ def weighted_col_sq_sums(X, v):
     absX = np.abs(X)
     with np.errstate(over="ignore"):
         return ((v[:, None] * absX) * absX).sum(axis=0)
+
+
+def _same_buffer(a, b):
+    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+            and a.size == b.size and a.dtype == b.dtype)
+
+
+def same_design(A, B):
+    """Whether two checked designs are views of the same data (so a product with one serves the other)."""
+    if A is B:
+        return True
+    if is_sparse(A) != is_sparse(B) or A.shape != B.shape:
+        return False
+    if is_sparse(A):
+        return A.format == B.format and all(_same_buffer(getattr(A, k), getattr(B, k))
+                                            for k in ("data", "indices", "indptr"))
+    return _same_buffer(A, B) and A.strides == B.strides
 
 
 class RowBatch:

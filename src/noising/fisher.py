@@ -15,7 +15,7 @@ its kernel).
 Every function accepts a ``scipy.sparse`` design (any format, converted once to CSR):
 the diagonal is :math:`(X^{\\circ 2})^\\top a` with :math:`a_i = A''(x_i\\beta)`, one
 sparse product in O(nnz) memory; the full :math:`d\\times d` matrices are dense by
-nature and are refused above :data:`~noising._validate.MAX_ELEMENTS` entries.
+nature and are refused above ``MAX_ELEMENTS`` (10^8) entries.
 """
 from __future__ import annotations
 

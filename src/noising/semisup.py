@@ -102,6 +102,21 @@ class SemiSupervisedDropoutPenalty(Penalty):
             value, grad = value + self.alpha * vu, grad + self.alpha * gu
         return self.weight * value, self.weight * grad
 
+    def _fuse(self, X):
+        """Fused with a fit on the labelled design (see :func:`noising.penalties._fused`)."""
+        labelled = self.labelled._fuse(X)
+        if labelled is None:
+            return None
+
+        def fn(beta, z):
+            value, rest, r = labelled(beta, z)
+            if self.unlabelled is not None:
+                vu, gu = self.unlabelled._value_and_grad_unchecked(beta)
+                value, rest = value + self.alpha * vu, rest + self.alpha * gu
+            return self.weight * value, self.weight * rest, None if r is None else self.weight * r
+
+        return fn
+
     def __repr__(self):
         delta = repr(self.delta) if np.ndim(self.delta) == 0 else "per-feature"
         return f"SemiSupervisedDropoutPenalty(n={self.n}, m={self.m}, delta={delta}, alpha={self.alpha!r})"
@@ -134,4 +149,5 @@ def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=
     noising.fit.FitResult
     """
     penalty = SemiSupervisedDropoutPenalty(X, Z, delta, alpha, family=family, unpenalized=unpenalized)
-    return fit_glm(X, y, penalty=penalty, family=family, beta0=beta0, **kwargs)
+    # the penalty's checked copy of X: a sparse fit then shares its products with the penalty
+    return fit_glm(penalty.labelled.X, y, penalty=penalty, family=family, beta0=beta0, **kwargs)
