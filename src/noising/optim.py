@@ -24,7 +24,11 @@ with :math:`A_t = \\frac{\\delta}{1-\\delta}\\diag(X^\\top V(\\hat\\beta_t) X)`
 the square root of the accumulated squared gradients.
 
 All three methods share one loop (``_run``): they differ only in the
-per-coordinate divisor applied to the stochastic gradient. The module also
+per-coordinate divisor applied to the stochastic gradient. The loop takes minibatches
+(``batch_size``; 1 is the single-example update above), the dropout objective instead of
+the clean loss (``delta``: each example's loss plus its term of :math:`R^q`, eq. 2, with
+one rate or one per feature), and ``scipy.sparse`` designs, for which a step touches only
+the columns that have a stored value in its batch. The module also
 computes the two diagonal statistics compared in the book: the mean squared
 gradient (:func:`adagrad_statistic`) and :math:`\\diag(X^\\top V X)/n`
 (:func:`dropout_statistic`).
