@@ -49,6 +49,15 @@ def verdicts(results):
     times = [r["seconds"] for r in results.get("notebooks", []) if r.get("ok")]
     out.append({"what": "slowest notebook", "measured_s": max(times) if times else None,
                 "budget_s": BUDGETS["notebook_s"]})
+    sparse = results.get("sparse")
+    if sparse:  # issue 13, section 5 (only in runs that measured it)
+        out.append({"what": "sparse dropout penalty (value + gradient) / its four sparse products",
+                    "measured_ratio": sparse["penalty_vs_products"]["ratio"], "budget_ratio": 3.0})
+        out.append({"what": "the same call, sparse / densified design",
+                    "measured_ratio": 1.0 / sparse["sparse_vs_dense"]["speedup"], "budget_ratio": 0.1})
+        if "imdb_fit" in sparse:
+            out.append({"what": "fit_glm with the dropout penalty at IMDB's size",
+                        "measured_s": sparse["imdb_fit"]["seconds"], "budget_s": 60.0})
     for row in out:
         if "measured_ratio" in row:
             row["met"] = row["measured_ratio"] <= row["budget_ratio"]
@@ -72,7 +81,46 @@ def failures(results):
         bad.append("regularizer.exact disagrees with the Python loop")
     if results["taylor_vs_sympy"].get("agree") is False:
         bad.append("taylor.softplus_derivative disagrees with SymPy")
+    if "sparse" in results and not results["sparse"]["agree"]:
+        bad.append("the sparse dropout penalty disagrees with its reference (or the IMDB-sized fit is not finite)")
     return bad
+
+
+def _fmt_small_ratio(x):
+    return f"{x:.2f}" if x >= 0.01 else f"{x:.1g}"
+
+
+def sparse_section(sp):
+    """The "Sparse designs" section of the report (issue 13, section 5), as a list of lines."""
+    pv, sd = sp["penalty_vs_products"], sp["sparse_vs_dense"]
+    lines = ["## Sparse designs", "",
+             f"`DropoutPenalty.value_and_grad` on a synthetic bag-of-words design of IMDB's shape "
+             f"({pv['problem']}) against the four sparse products it needs, each the best of "
+             f"{pv['repeat']} interleaved repetitions in this run. CPU time of the process: on a shared "
+             "machine, wall-clock time also counts the moments other processes hold the cores.", "",
+             "| computation | CPU time | wall-clock time |", "| --- | ---: | ---: |"]
+    wall = pv["wall"]
+    for name, seconds in pv["products_s"].items():
+        lines.append(f"| `{name}` | {seconds * 1e3:.1f} ms | {wall['products_s'][name] * 1e3:.1f} ms |")
+    lines += [f"| the four products | {pv['products_total_s'] * 1e3:.1f} ms "
+              f"| {sum(wall['products_s'].values()) * 1e3:.1f} ms |",
+              f"| value and gradient of the penalty | {pv['penalty_s'] * 1e3:.1f} ms | {wall['penalty_s'] * 1e3:.1f} ms |",
+              f"| ratio (budget ≤ 3) | {pv['ratio']:.2f} | {wall['ratio']:.2f} |", "",
+              f"Its value against the formula written with SciPy's `X.multiply(X)`: relative difference "
+              f"{pv['relative_difference']:.1e}.", "",
+              f"The same call on a sparse design and on its dense copy ({sd['problem']}): "
+              f"{sd['sparse_s'] * 1e3:.2f} ms against {sd['dense_s'] * 1e3:.1f} ms, "
+              f"{_fmt_ratio(sd['speedup'])} faster (budget ≥ 10×); relative difference "
+              f"{sd['relative_difference']:.1e}.", ""]
+    fit = sp.get("imdb_fit")
+    if fit:
+        lines += [f"A full fit at IMDB's size, {fit['problem']}: {_fmt_s(fit['seconds'])} "
+                  f"({_fmt_s(fit['cpu_s'])} of CPU time), "
+                  f"{fit['n_iter']} L-BFGS iterations, tol {'met' if fit['success'] else '**not met**'} "
+                  f"(max |gradient| {fit['grad_norm']:.2g}); peak memory traced while fitting "
+                  f"{fit['peak_mib']:.0f} MiB, for a design of {fit['design_mib']:.0f} MiB stored sparsely "
+                  f"({fit['dense_gib']:.1f} GiB dense).", ""]
+    return lines
 
 
 def markdown(results):
@@ -101,7 +149,7 @@ def markdown(results):
     lines += ["## Budgets", "", "| what | measured | budget | met |", "| --- | ---: | ---: | :---: |"]
     for v in results["verdicts"]:
         if "measured_ratio" in v:
-            measured, budget = f"{v['measured_ratio']:.2f}", f"≤ {v['budget_ratio']:.2f}"
+            measured, budget = _fmt_small_ratio(v["measured_ratio"]), f"≤ {v['budget_ratio']:.2f}"
         else:
             measured, budget = _fmt_s(v["measured_s"]), f"≤ {v['budget_s']:.0f} s"
         met = {True: "yes", False: "**no**", None: "not measured"}[v["met"]]
@@ -161,6 +209,8 @@ def markdown(results):
                          f"| {r['package_s'] * 1e3:.2f} ms | {_fmt_ratio(r['speedup'])} "
                          f"| {r['max_relative_difference']:.1e} |")
     lines.append("")
+    if "sparse" in results:
+        lines += sparse_section(results["sparse"])
 
     timings = results.get("package_timings")
     if timings:  # runs before this section existed lack it

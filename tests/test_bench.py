@@ -110,3 +110,38 @@ def test_committed_results_are_complete_and_consistent():
     assert {p["name"].lower() for p in results["packages"]} >= {"numpy", "jupyter-book", "noising"}
     for key in ("cpu", "cores", "memory_gib", "os", "python"):
         assert results["machine"][key]
+
+
+def _fake_sparse():
+    return {
+        "penalty_vs_products": {"problem": "p", "nnz": 10, "repeat": 7, "products_total_s": 0.08,
+                                "products_s": {"X beta": 0.02, "X^T r": 0.02, "X^2 beta^2": 0.02, "(X^2)^T a": 0.02},
+                                "penalty_s": 0.1, "ratio": 1.25, "relative_difference": 1e-16,
+                                "wall": {"products_s": {"X beta": 0.03, "X^T r": 0.03, "X^2 beta^2": 0.03,
+                                                        "(X^2)^T a": 0.03}, "penalty_s": 0.2, "ratio": 1.67}},
+        "sparse_vs_dense": {"problem": "q", "sparse_s": 0.001, "dense_s": 0.05, "speedup": 50.0,
+                            "relative_difference": 1e-15},
+        "imdb_fit": {"problem": "r", "seconds": 70.0, "cpu_s": 50.0, "n_iter": 300, "success": True, "grad_norm": 0.01,
+                     "peak_mib": 60.0, "design_mib": 60.0, "dense_gib": 9.3, "finite": True},
+        "agree": True,
+    }
+
+
+def test_sparse_measurements_get_budgets_a_section_and_a_failure_when_they_disagree():
+    """Issue 13, section 5: the ratio, the densified speed-up and the IMDB-sized fit, when measured."""
+    results = _fake_results()
+    results["sparse"] = _fake_sparse()
+    v = {row["what"]: row for row in report.verdicts(results)}
+    assert v["sparse dropout penalty (value + gradient) / its four sparse products"]["met"] is True  # 1.25 <= 3
+    assert v["the same call, sparse / densified design"]["met"] is True  # 1/50 <= 0.1
+    assert v["fit_glm with the dropout penalty at IMDB's size"]["met"] is False  # 70 s > 60 s
+    results["verdicts"] = report.verdicts(results)
+    text = report.markdown(results)
+    assert "## Sparse designs" in text and "| ratio (budget ≤ 3) | 1.25 | 1.67 |" in text and "50× faster" in text
+    assert report.failures(results) == []
+    results["sparse"]["agree"] = False
+    assert "sparse" in " ".join(report.failures(results))
+    # a run without the sparse part renders as before (the committed results predate it)
+    plain = _fake_results()
+    plain["verdicts"] = report.verdicts(plain)
+    assert "## Sparse designs" not in report.markdown(plain)

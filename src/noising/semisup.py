@@ -23,6 +23,8 @@ penalty.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ._validate import check_design, check_scalar
 from .fit import fit_glm
 from .penalties import DropoutPenalty, Penalty
@@ -43,12 +45,13 @@ class SemiSupervisedDropoutPenalty(Penalty):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
-        Labelled design (``n >= 1``).
-    Z : array_like, shape (m, d)
-        Unlabelled design with the same columns; ``m = 0`` is allowed.
-    delta : float
-        Dropout probability, ``0 <= delta < 1``.
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Labelled design (``n >= 1``); sparse input is accepted (CSR, never densified).
+    Z : array_like or scipy.sparse matrix, shape (m, d)
+        Unlabelled design with the same columns; ``m = 0`` is allowed; sparse or dense
+        independently of ``X``.
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1``, or one per column.
     alpha : float
         Discount of the unlabelled examples, ``alpha >= 0``.
     family : {"logistic", "linear", "poisson"}
@@ -73,8 +76,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
     """
 
     def __init__(self, X, Z, delta, alpha, family="logistic", unpenalized=None):
-        X = check_design(X, "X")
-        Z = check_design(Z, "Z", allow_no_rows=True)
+        X = check_design(X, "X", accept_sparse="csr")
+        Z = check_design(Z, "Z", allow_no_rows=True, accept_sparse="csr")
         if Z.shape[1] != X.shape[1]:
             raise ValueError(
                 f"Z has {Z.shape[1]} columns but X has {X.shape[1]}; unlabelled and labelled "
@@ -99,10 +102,24 @@ class SemiSupervisedDropoutPenalty(Penalty):
             value, grad = value + self.alpha * vu, grad + self.alpha * gu
         return self.weight * value, self.weight * grad
 
+    def _fuse(self, X):
+        """Fused with a fit on the labelled design (see :func:`noising.penalties._fused`)."""
+        labelled = self.labelled._fuse(X)
+        if labelled is None:
+            return None
+
+        def fn(beta, z):
+            value, rest, r = labelled(beta, z)
+            if self.unlabelled is not None:
+                vu, gu = self.unlabelled._value_and_grad_unchecked(beta)
+                value, rest = value + self.alpha * vu, rest + self.alpha * gu
+            return self.weight * value, self.weight * rest, None if r is None else self.weight * r
+
+        return fn
+
     def __repr__(self):
-        return (
-            f"SemiSupervisedDropoutPenalty(n={self.n}, m={self.m}, delta={self.delta!r}, alpha={self.alpha!r})"
-        )
+        delta = repr(self.delta) if np.ndim(self.delta) == 0 else "per-feature"
+        return f"SemiSupervisedDropoutPenalty(n={self.n}, m={self.m}, delta={delta}, alpha={self.alpha!r})"
 
 
 def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=None, beta0=None, **kwargs):
@@ -114,12 +131,12 @@ def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
-        Labelled design.
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Labelled design (sparse accepted).
     y : array_like, shape (n,)
         Labels.
-    Z : array_like, shape (m, d)
-        Unlabelled design (``m = 0`` gives ordinary dropout regularization).
+    Z : array_like or scipy.sparse matrix, shape (m, d)
+        Unlabelled design (``m = 0`` gives ordinary dropout regularization; sparse accepted).
     delta, alpha, family, unpenalized
         As in :class:`SemiSupervisedDropoutPenalty`.
     beta0 : array_like, shape (d,), optional
@@ -132,4 +149,5 @@ def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=
     noising.fit.FitResult
     """
     penalty = SemiSupervisedDropoutPenalty(X, Z, delta, alpha, family=family, unpenalized=unpenalized)
-    return fit_glm(X, y, penalty=penalty, family=family, beta0=beta0, **kwargs)
+    # the penalty's checked copy of X: a sparse fit then shares its products with the penalty
+    return fit_glm(penalty.labelled.X, y, penalty=penalty, family=family, beta0=beta0, **kwargs)
