@@ -507,7 +507,7 @@ def sparse_speed(*, fit=True, repeat=7):
         "sparse_s": best_small["sparse"], "dense_s": best_small["dense"],
         "speedup": best_small["dense"] / best_small["sparse"], "relative_difference": rel_small,
     }
-    del dense, p_dense
+    dense = p_dense = None  # free the dense copy before the IMDB-sized fit
 
     if fit:
         tol = 1e-6
