@@ -167,7 +167,7 @@ def test_markdown_table_formats_and_blanks():
     )
     assert text.splitlines() == [
         "| method | h | d | m |",
-        "|:--|--:|--:|--:|",
+        "|:--|:--|:--|--:|",  # a column with text or only blanks aligns left
         "| SGD | 5.62 |  | +0.12 |",
         "| x | n/a |  | -0.50 |",
     ]

@@ -15,15 +15,20 @@ def test_numbers_are_formatted_per_column_and_labels_kept():
     )
     lines = text.splitlines()
     assert lines[0] == "| row | value | gap | note |"
-    assert lines[1] == "|---|---|---|---|"
+    assert lines[1] == "|:--|--:|--:|:--|"  # labels and text left, numbers right
     assert lines[2] == "| first | 1.23 | 2.0e-13 | $x$ |"
     assert lines[3] == "| second | 2.00 | 5.0e-01 | yes |"
     assert "np.float64" not in text
 
 
 def test_one_format_for_all_columns_and_no_index():
-    text = markdown_table([[1, 2]], ["a", "b"], formats=".1f")
-    assert text == "| a | b |\n|---|---|\n| 1.0 | 2.0 |\n"
+    text = markdown_table([[1.0, 2.0]], ["a", "b"], formats=".1f")
+    assert text == "| a | b |\n|--:|--:|\n| 1.0 | 2.0 |\n"
+
+
+def test_integers_stay_integers_none_is_blank_and_pipes_are_escaped():
+    text = markdown_table([[3, None, "a|b"]], ["n", "missing", "text"], formats=".2f")
+    assert text.splitlines()[2] == "| 3 |  | a\\|b |"
 
 
 @pytest.mark.parametrize(

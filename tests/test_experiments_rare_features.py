@@ -137,7 +137,7 @@ def test_equivalence():
 
 def test_markdown_table():
     md = rf.markdown_table(["a", "b"], [["1", "2"], ["3", "4"]])
-    assert md.splitlines() == ["| a | b |", "|---|---|", "| 1 | 2 |", "| 3 | 4 |"]
+    assert md.splitlines() == ["| a | b |", "|:--|:--|", "| 1 | 2 |", "| 3 | 4 |"]
     with pytest.raises(ValueError):
         rf.markdown_table(["a"], [["1", "2"]])
 

@@ -128,6 +128,6 @@ def test_symbolic_quadratic_term_matches_the_numeric_closed_form():
 
 def test_markdown_table():
     text = sm.markdown_table([{"c": 1, "name": "a|b", "r": 0.80429}])
-    assert text.splitlines() == ["| c | name | r |", "|--:|--:|--:|", "| 1 | a\\|b | 0.804 |"]
+    assert text.splitlines() == ["| c | name | r |", "|--:|:--|--:|", "| 1 | a\\|b | 0.804 |"]
     with pytest.raises(ValueError):
         sm.markdown_table([])

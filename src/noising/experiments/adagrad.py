@@ -44,6 +44,7 @@ from .._validate import check_count, check_scalar
 from ..families import get_family
 from ..summary import t_interval
 from ..verdicts import CORRECTED, FAILS, HOLDS, NOT_ESTABLISHED
+from .markdown_tables import markdown_table as _markdown_table
 
 __all__ = [
     "METHODS",
@@ -801,15 +802,11 @@ def markdown_table(rows, columns, formats=None, index="", digits=3):
     | a | 0.5 |
     """
     formats = dict(formats or {})
-
-    def cell(col, v):
-        if v is None:
-            return ""
-        if isinstance(v, str):
-            return v
-        return format(float(v), formats.get(col, f".{digits}g"))
-
-    lines = ["| " + " | ".join([index, *columns]) + " |", "|:--|" + "--:|" * len(columns)]
-    for label, values in rows.items():
-        lines.append("| " + " | ".join([str(label), *(cell(c, values.get(c)) for c in columns)]) + " |")
-    return "\n".join(lines)
+    columns = list(columns)
+    return _markdown_table(
+        [[values.get(c) for c in columns] for values in rows.values()],
+        columns,
+        index=list(rows),
+        index_name=index,
+        formats={c: formats.get(c, f".{digits}g") for c in columns},
+    )

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 __all__ = ["markdown_table"]
 
 
 def _cell(value, spec):
-    """One cell as text: numbers with ``spec``, anything else with ``str``."""
-    if isinstance(value, bool):
+    """One cell as text: ``None`` blank, bools yes/no, integers as they are, other
+    numbers with ``spec``, anything else with ``str`` (``|`` escaped)."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
     if isinstance(value, numbers.Real):
         return format(float(value), spec)
-    return str(value)
+    return str(value).replace("|", "\\|")
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def markdown_table(rows, columns, *, index=None, index_name="", formats=None, default=".4g"):
@@ -60,7 +71,7 @@ def markdown_table(rows, columns, *, index=None, index_name="", formats=None, de
     --------
     >>> print(markdown_table([[1.0, 2.5]], ["a", "b"], index=["x"], formats=".2f"), end="")
     |  | a | b |
-    |---|---|---|
+    |:--|--:|--:|
     | x | 1.00 | 2.50 |
     """
     columns = [str(c) for c in columns]
@@ -80,9 +91,15 @@ def markdown_table(rows, columns, *, index=None, index_name="", formats=None, de
             raise ValueError(f"formats names columns {unknown} that the table does not have")
         specs = {c: formats.get(c, default) for c in columns}
     header = ([index_name] if index is not None else []) + columns
+    # numeric columns align right, text columns (and the row labels) left
+    rule = [":--"] * (index is not None) + [
+        "--:" if any(r[k] is not None for r in rows) and all(r[k] is None or _is_number(r[k]) for r in rows)
+        else ":--"
+        for k in range(len(columns))
+    ]
     lines = [
         "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
+        "|" + "|".join(rule) + "|",
     ]
     for k, row in enumerate(rows):
         cells = [_cell(v, specs[c]) for c, v in zip(columns, row)]

@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import data, fit, penalties
 from ..verdicts import FAILS, HOLDS, NOT_ESTABLISHED
+from .markdown_tables import markdown_table as _markdown_table
 
 __all__ = [
     "DESIGN",
@@ -820,10 +821,8 @@ def markdown_table(columns, rows):
         Display with ``IPython.display.Markdown``.
     """
     columns = [str(c) for c in columns]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    rows = [[str(c) for c in row] for row in rows]
     for row in rows:
-        row = [str(c) for c in row]
         if len(row) != len(columns):
             raise ValueError(f"each row needs {len(columns)} cells, got {len(row)}: {row}.")
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+    return _markdown_table(rows, columns)

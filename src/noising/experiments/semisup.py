@@ -37,6 +37,7 @@ from scipy import stats
 from .. import data, verdicts
 from ..fit import _single_threaded_blas, accuracy
 from ..summary import t_interval
+from .markdown_tables import markdown_table as _markdown_table
 
 __all__ = [
     "CONTROLS",
@@ -908,17 +909,16 @@ def markdown_table(rows):
         # rounded first so that a zero never prints as -0.0
         return f"{round(100 * x, 1) + 0.0:.1f}"
 
-    lines = [
-        "| setting | seeds | dropout acc. (%) | semi-supervised acc. (%) "
-        "| mean gain (points) | sd of gain | 95 % interval |",
-        "|:--|--:|--:|--:|--:|--:|:-:|",
+    columns = ["seeds", "dropout acc. (%)", "semi-supervised acc. (%)", "mean gain (points)", "sd of gain",
+               "95 % interval"]
+    body = [
+        [r["seeds"], 100 * r["dropout"], 100 * r["semi"], 100 * r["gain"], 100 * r["sd"],
+         f"[{pts(r['low'])}, {pts(r['high'])}]"]
+        for r in rows.values()
     ]
-    for name, r in rows.items():
-        lines.append(
-            f"| {name} | {r['seeds']} | {pts(r['dropout'])} | {pts(r['semi'])} "
-            f"| {pts(r['gain'])} | {pts(r['sd'])} | [{pts(r['low'])}, {pts(r['high'])}] |"
-        )
-    return "\n".join(lines)
+    # rounded first so that a zero never prints as -0.0
+    body = [[row[0], *(round(v, 1) + 0.0 for v in row[1:5]), row[5]] for row in body]
+    return _markdown_table(body, columns, index=list(rows), index_name="setting", formats=".1f")
 
 
 def verdict(lows, highs):

@@ -29,6 +29,8 @@ from scipy.special import logsumexp, softmax
 
 import noising.softmax
 
+from .markdown_tables import markdown_table as _markdown_table
+
 MASKS = ("per-class", "shared")
 
 #: Largest number of dropout masks enumerated for one class (2**d).
@@ -402,14 +404,5 @@ def markdown_table(records, fmt="{:.3g}"):
     keys = list(records[0])
     if any(list(r) != keys for r in records):
         raise ValueError("every record must have the same keys, in the same order")
-
-    def cell(value):
-        if isinstance(value, str):
-            return value.replace("|", "\\|")
-        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
-            return str(value)
-        return fmt.format(float(value))
-
-    lines = ["| " + " | ".join(cell(k) for k in keys) + " |", "|" + "|".join("--:" for _ in keys) + "|"]
-    lines += ["| " + " | ".join(cell(r[k]) for k in keys) + " |" for r in records]
-    return "\n".join(lines)
+    spec = fmt.removeprefix("{:").removesuffix("}")
+    return _markdown_table([[r[k] for k in keys] for r in records], keys, formats=spec)
