@@ -22,7 +22,14 @@ from __future__ import annotations
 import numpy as np
 
 from ._linalg import is_sparse, scale_rows, square, weighted_col_sq_sums
-from ._validate import MAX_ELEMENTS, check_design_beta, check_labels, check_linear_predictor, check_size, check_weights
+from ._validate import (
+    MAX_ELEMENTS,
+    check_design_beta,
+    check_labels,
+    check_linear_predictor,
+    check_size,
+    check_weights,
+)
 from .families import get_family
 
 __all__ = ["diag_fisher", "fisher_information", "score_covariance"]

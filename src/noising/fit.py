@@ -50,33 +50,6 @@ from .penalties import _fast, _fused
 
 __all__ = ["FitResult", "nll", "fit_glm", "dropout_sgd", "predict_mean", "accuracy"]
 
-#: Names that moved to :mod:`noising.penalties` and :mod:`noising.fisher`; still reachable
-#: here (with a :class:`DeprecationWarning`) until every branch imports them from there.
-_MOVED = {
-    "Penalty": "penalties",
-    "L2": "penalties",
-    "DropoutPenalty": "penalties",
-    "NoisingPenalty": "penalties",
-    "fisher_information": "fisher",
-    "score_covariance": "fisher",
-}
-
-
-def __getattr__(name):
-    if name in _MOVED:
-        import importlib
-
-        where = _MOVED[name]
-        warnings.warn(
-            f"noising.fit.{name} moved to noising.{where}.{name}; import it from there.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(f"noising.{where}"), name)
-    raise AttributeError(f"module 'noising.fit' has no attribute {name!r}")
-
-
-
 # ----------------------------------------------------------------------------- likelihood
 def nll(X, y, beta, family="logistic"):
     """Negative log-likelihood of a GLM and its gradient (Wager et al., 2013, eq. 1).

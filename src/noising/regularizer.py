@@ -38,6 +38,7 @@ import math
 import numpy as np
 from scipy.integrate import quad_vec
 
+from ._linalg import is_sparse, scale_columns
 from ._validate import (
     MAX_WORK,
     check_bool,
@@ -48,7 +49,6 @@ from ._validate import (
     check_random_state,
 )
 from .families import _em1mx, get_family
-from ._linalg import is_sparse, scale_columns
 from .fisher import _diag_xvx
 from .moments import MAX_EXACT_FEATURES, _dropout_blocks, _expectation
 from .noise import Dropout

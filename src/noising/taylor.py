@@ -14,8 +14,6 @@ live in :mod:`noising.derivatives` (the :math:`A^{(m)}`) and :mod:`noising.momen
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ._validate import check_bool, check_count, check_design_beta, check_linear_predictor
@@ -27,36 +25,6 @@ __all__ = ["partial_sum", "partial_sums"]
 
 # Distinct points whose derivatives to order 200 take about ten minutes (0.1 s each).
 _MAX_POINTS_AT_200 = 6000
-
-#: Names that moved out of this module, still reachable here (with a
-#: :class:`DeprecationWarning`) until every branch imports them from their new home.
-_MOVED = {
-    "triangle": "derivatives",
-    "softplus_derivative": "derivatives",
-    "softplus_derivatives": "derivatives",
-    "taylor_coefficients": "derivatives",
-    "radius": "derivatives",
-    "root_test_radius": "derivatives",
-    "central_moments": "moments",
-    "max_deviation": "moments",
-    "lse_line_coefficients": "softmax",
-    "lse_line_radius": "softmax",
-}
-
-
-def __getattr__(name):
-    if name in _MOVED:
-        import importlib
-
-        where = _MOVED[name]
-        warnings.warn(
-            f"noising.taylor.{name} moved to noising.{where}.{name}; import it from there.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(f"noising.{where}"), name)
-    raise AttributeError(f"module 'noising.taylor' has no attribute {name!r}")
-
 
 def partial_sums(X, beta, noise, max_order, family="logistic", *, per_example=False):
     """All partial sums :math:`R_2(\\beta), R_3(\\beta), \\dots, R_K(\\beta)` of eq. (11), in one pass.
