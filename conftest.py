@@ -10,6 +10,7 @@ nbval's kernels talk to pytest over Unix sockets instead of localhost TCP
 (``book/_ext/ipc_kernels.py`` says why): with TCP, two test workers starting
 kernels at the same moment could kill one of them at random.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -30,8 +31,10 @@ from ipc_kernels import ipc_manager  # noqa: E402
 # picks the kernel transport). Setting a name nbval no longer uses would silently do nothing.
 for _module, _name in ((nbval.plugin, "nbformat"), (nbval.kernel, "KernelManager")):
     if not hasattr(_module, _name):
-        raise ImportError(f"conftest.py patches {_module.__name__}.{_name}, which this nbval "
-                          f"({importlib.metadata.version('nbval')}) no longer has: update conftest.py")
+        raise ImportError(
+            f"conftest.py patches {_module.__name__}.{_name}, which this nbval "
+            f"({importlib.metadata.version('nbval')}) no longer has: update conftest.py"
+        )
 
 nbval.kernel.KernelManager = ipc_manager(KernelManager)
 

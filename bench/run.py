@@ -605,7 +605,7 @@ def only(part, out_dir):
     sys.path.insert(0, str(ROOT / "src"))
     print(f"[bench] only {part}: sparse designs, the dropout penalty at IMDB's size, densified, a full fit ...",
           flush=True)
-    results = {"generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    results = {"generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                "git": git_state(), "machine": machine(), "sparse": sparse_speed()}
     print("\n".join(report.sparse_section(results["sparse"])))
     if out_dir:

@@ -8,6 +8,7 @@ SciPy use (:class:`TypeError` for a wrong type, :class:`ValueError` for a wrong 
 and the message names the argument. The regressions quoted in issue 11 are pinned at
 the end, with their true values.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,9 +124,17 @@ ARRAYS = [
 
 
 # calls where X alone fixes the number of columns (an extra column is not an error)
-FREE_COLUMNS = {"penalties.DropoutPenalty", "penalties.NoisingPenalty", "optim.sgd", "optim.adagrad",
-                "optim.dropout_sgd_preconditioned", "fit.dropout_sgd", "data.normalize_columns",
-                "summary.t_interval", "fit.fit_glm"}
+FREE_COLUMNS = {
+    "penalties.DropoutPenalty",
+    "penalties.NoisingPenalty",
+    "optim.sgd",
+    "optim.adagrad",
+    "optim.dropout_sgd_preconditioned",
+    "fit.dropout_sgd",
+    "data.normalize_columns",
+    "summary.t_interval",
+    "fit.fit_glm",
+}
 
 
 def _call(call, pos, value):
@@ -241,12 +250,19 @@ SCALARS = [
 ]
 SCALAR_IDS = [f"{c}-{n}" for c, _, n, _, _ in SCALARS]
 # calls whose delta may also be one dropout rate per feature (a vector)
-PER_FEATURE_DELTA = {"penalties.DropoutPenalty", "optim.dropout_preconditioner", "optim.centred_dropout_penalty",
-                     "optim.dropout_sgd_preconditioned", "fit.dropout_sgd"}
+PER_FEATURE_DELTA = {
+    "penalties.DropoutPenalty",
+    "optim.dropout_preconditioner",
+    "optim.centred_dropout_penalty",
+    "optim.dropout_sgd_preconditioned",
+    "fit.dropout_sgd",
+}
 
 
 @pytest.mark.parametrize("call, pos, name, kind, low", SCALARS, ids=SCALAR_IDS)
-@pytest.mark.parametrize("bad", [True, "1", None, 1 + 2j, [1]], ids=["bool", "str", "None", "complex", "list"])
+@pytest.mark.parametrize(
+    "bad", [True, "1", None, 1 + 2j, [1]], ids=["bool", "str", "None", "complex", "list"]
+)
 def test_scalars_of_the_wrong_type_are_type_errors(call, pos, name, kind, low, bad):
     if name == "seed" and (bad is None or isinstance(bad, list)):
         pytest.skip("seed=None (fresh entropy) and [1] (a sequence of ints) are valid numpy seeds")
@@ -256,8 +272,11 @@ def test_scalars_of_the_wrong_type_are_type_errors(call, pos, name, kind, low, b
         _call(call, pos, bad)
 
 
-@pytest.mark.parametrize("call, pos, name, kind, low", [s for s in SCALARS if s[3] == "int"],
-                         ids=[i for i, s in zip(SCALAR_IDS, SCALARS) if s[3] == "int"])
+@pytest.mark.parametrize(
+    "call, pos, name, kind, low",
+    [s for s in SCALARS if s[3] == "int"],
+    ids=[i for i, s in zip(SCALAR_IDS, SCALARS) if s[3] == "int"],
+)
 def test_floats_where_integers_belong_are_type_errors(call, pos, name, kind, low):
     with pytest.raises(TypeError, match=rf"{name} must be an integer"):
         _call(call, pos, 2.0)
@@ -269,16 +288,27 @@ def test_out_of_range_scalars_are_value_errors_naming_the_range(call, pos, name,
         _call(call, pos, low)
 
 
-@pytest.mark.parametrize("call, pos, name, kind, low", [s for s in SCALARS if s[3] == "real"],
-                         ids=[i for i, s in zip(SCALAR_IDS, SCALARS) if s[3] == "real"])
+@pytest.mark.parametrize(
+    "call, pos, name, kind, low",
+    [s for s in SCALARS if s[3] == "real"],
+    ids=[i for i, s in zip(SCALAR_IDS, SCALARS) if s[3] == "real"],
+)
 @pytest.mark.parametrize("bad", [np.nan, np.inf], ids=["nan", "inf"])
 def test_nan_and_inf_scalars_are_value_errors(call, pos, name, kind, low, bad):
     with pytest.raises(ValueError, match=_names(name)):
         _call(call, pos, bad)
 
 
-@pytest.mark.parametrize("call", ["regularizer.exact", "regularizer.quadratic", "moments.central_moments",
-                                  "taylor.partial_sum", "penalties.NoisingPenalty"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "regularizer.exact",
+        "regularizer.quadratic",
+        "moments.central_moments",
+        "taylor.partial_sum",
+        "penalties.NoisingPenalty",
+    ],
+)
 @pytest.mark.parametrize("bad", [0.3, None, "dropout", noising.get_family("logistic")])
 def test_noise_that_is_not_a_noise_model_is_a_type_error(call, bad):
     pos = 1 if call == "penalties.NoisingPenalty" else 2
@@ -286,47 +316,57 @@ def test_noise_that_is_not_a_noise_model_is_a_type_error(call, bad):
         _call(call, pos, bad)
 
 
-@pytest.mark.parametrize("call", ["regularizer.exact", "fit.nll", "fisher.diag_fisher", "optim.sgd",
-                                  "penalties.DropoutPenalty"])
+@pytest.mark.parametrize(
+    "call", ["regularizer.exact", "fit.nll", "fisher.diag_fisher", "optim.sgd", "penalties.DropoutPenalty"]
+)
 @pytest.mark.parametrize("bad, exc", [("probit", ValueError), (None, TypeError), (1, TypeError)])
 def test_family_is_checked(call, bad, exc):
     with pytest.raises(exc, match=r"\bfamily\b"):
         _call(call, "family", bad)
 
 
-@pytest.mark.parametrize("call, pos, name", [
-    ("fit.dropout_sgd", "keep", "keep"),
-    ("penalties.DropoutPenalty", "unpenalized", "unpenalized"),
-])
-@pytest.mark.parametrize("bad, exc", [([0.5], TypeError), (["a"], TypeError), ([7], ValueError), ("0", TypeError)])
+@pytest.mark.parametrize(
+    "call, pos, name",
+    [
+        ("fit.dropout_sgd", "keep", "keep"),
+        ("penalties.DropoutPenalty", "unpenalized", "unpenalized"),
+    ],
+)
+@pytest.mark.parametrize(
+    "bad, exc", [([0.5], TypeError), (["a"], TypeError), ([7], ValueError), ("0", TypeError)]
+)
 def test_column_indices_name_their_argument(call, pos, name, bad, exc):
     with pytest.raises(exc, match=_names(name)):
         _call(call, pos, bad)
 
 
 # sizes that could not finish are refused, with the limit in the message
-@pytest.mark.parametrize("call, args, name", [
-    (derivatives.triangle, (10**6,), "k"),
-    (derivatives.softplus_derivatives, (10**6, 0.5), "k"),
-    (derivatives.taylor_coefficients, (10**6, 0.5), "k"),
-    (taylor.partial_sum, (X, B, D(0.3), 10**6), "order"),
-    (softmax.lse_line_coefficients, ([0.0, 1.0], [0.0, 1.0], 10**9), "order"),
-    (softmax.lse_line_coefficients, ([0.0, 1.0], [0.0, 1e300], 500), "v"),
-    (moments.central_moments, (X, B, D(0.3), 10**9), "order"),
-    (lambda *a: regularizer.monte_carlo(*a, samples=10**10), (X, B, D(0.3)), "samples"),
-    (lambda *a: fit.dropout_sgd(*a, epochs=10**9), (X, Y, 0.3), "epochs"),
-    (lambda *a: optim.sgd(*a, steps=10**9), (X, Y), "steps"),
-    (data.simulate_glm, (10**12, B), "n"),
-    (data.train_val_test_split, (10**12, [1]), "n"),
-    (lambda n: data.bag_of_words(n, vocab=10**6), (10**6,), "vocab"),
-    (regularizer.exact, (np.ones(30), np.ones(30), D(0.5)), "exact"),
-])
+@pytest.mark.parametrize(
+    "call, args, name",
+    [
+        (derivatives.triangle, (10**6,), "k"),
+        (derivatives.softplus_derivatives, (10**6, 0.5), "k"),
+        (derivatives.taylor_coefficients, (10**6, 0.5), "k"),
+        (taylor.partial_sum, (X, B, D(0.3), 10**6), "order"),
+        (softmax.lse_line_coefficients, ([0.0, 1.0], [0.0, 1.0], 10**9), "order"),
+        (softmax.lse_line_coefficients, ([0.0, 1.0], [0.0, 1e300], 500), "v"),
+        (moments.central_moments, (X, B, D(0.3), 10**9), "order"),
+        (lambda *a: regularizer.monte_carlo(*a, samples=10**10), (X, B, D(0.3)), "samples"),
+        (lambda *a: fit.dropout_sgd(*a, epochs=10**9), (X, Y, 0.3), "epochs"),
+        (lambda *a: optim.sgd(*a, steps=10**9), (X, Y), "steps"),
+        (data.simulate_glm, (10**12, B), "n"),
+        (data.train_val_test_split, (10**12, [1]), "n"),
+        (lambda n: data.bag_of_words(n, vocab=10**6), (10**6,), "vocab"),
+        (regularizer.exact, (np.ones(30), np.ones(30), D(0.5)), "exact"),
+    ],
+)
 def test_requests_that_cannot_finish_are_refused_with_the_limit(call, args, name):
     with pytest.raises(ValueError, match=rf"\b{name}\b.*(limit|\d)"):
         call(*args)
 
 
 # ----------------------------------------------------------- regressions from issue 11
+
 
 def test_exact_linear_near_the_top_of_the_float_range():
     # the true value 0.3/0.7 * (1e308 + 1e308) / 2 is a float
@@ -353,7 +393,9 @@ def test_central_moments_of_order_zero():
 
 def test_lse_line_radius_with_a_tiny_polynomial_root():
     # P(w) = w + exp(-200): the root -exp(-200) lies at distance sqrt(200^2 + pi^2)
-    assert softmax.lse_line_radius([0.0, 200.0], [0.0, 1.0]) == pytest.approx(np.hypot(200.0, np.pi), rel=1e-14)
+    assert softmax.lse_line_radius([0.0, 200.0], [0.0, 1.0]) == pytest.approx(
+        np.hypot(200.0, np.pi), rel=1e-14
+    )
 
 
 def test_dropout_sgd_on_a_design_beyond_the_float_range_does_not_report_success():
@@ -368,11 +410,14 @@ def test_fit_glm_reports_a_finite_loss_or_refuses():
     assert np.isfinite(res.fun) and np.all(np.isfinite(res.beta))
 
 
-@pytest.mark.parametrize("call, args, name", [
-    (fit.dropout_sgd, (X, Y, 0.3), "keep"),
-    (optim.centred_dropout_penalty, (X, B, B[:2], 0.3), "beta_t"),
-    (summary.t_interval, ([0.1, 0.2, 0.3],), "axis"),
-])
+@pytest.mark.parametrize(
+    "call, args, name",
+    [
+        (fit.dropout_sgd, (X, Y, 0.3), "keep"),
+        (optim.centred_dropout_penalty, (X, B, B[:2], 0.3), "beta_t"),
+        (summary.t_interval, ([0.1, 0.2, 0.3],), "axis"),
+    ],
+)
 def test_messages_name_the_argument_that_is_wrong(call, args, name):
     kwargs = {"keep": [9]} if name == "keep" else {"axis": 5} if name == "axis" else {}
     with pytest.raises(ValueError, match=rf"^{name}\b"):

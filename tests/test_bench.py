@@ -1,4 +1,5 @@
 """The benchmark's reference loop, its report, and the committed results (bench/)."""
+
 from __future__ import annotations
 
 import copy
@@ -40,18 +41,49 @@ def test_loop_agrees_with_the_package(n, d, delta, seed):
 
 def _fake_results():
     return {
-        "generated": "2026-01-01 00:00 UTC", "git": {"commit": "abc", "uncommitted_changes": False},
-        "machine": {"cpu": "x", "cores": 2, "usable_cores": 2, "memory_gib": 1.0, "os": "y",
-                    "kernel": "z", "python": "3", "implementation": "CPython"},
-        "budgets": dict(report.BUDGETS), "notes": [], "bench_total_s": 1.0,
-        "build": {"clean_build_s": 100.0, "clean_build_ok": True, "cached_rebuild_s": 30.0,
-                  "cached_rebuild_ok": True},
+        "generated": "2026-01-01 00:00 UTC",
+        "git": {"commit": "abc", "uncommitted_changes": False},
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "usable_cores": 2,
+            "memory_gib": 1.0,
+            "os": "y",
+            "kernel": "z",
+            "python": "3",
+            "implementation": "CPython",
+        },
+        "budgets": dict(report.BUDGETS),
+        "notes": [],
+        "bench_total_s": 1.0,
+        "build": {
+            "clean_build_s": 100.0,
+            "clean_build_ok": True,
+            "cached_rebuild_s": 30.0,
+            "cached_rebuild_ok": True,
+        },
         "tests": {"test_suite_s": 301.0, "test_suite_ok": True, "summary": "3 passed in 301s"},
         "notebooks": [{"notebook": "a.md", "seconds": 12.0, "ok": True, "error": None}],
-        "determinism": [{"notebook": "a.md", "compared": True, "code_cells": 3, "identical_text": True,
-                         "differing_cells": [], "clock_cells": [], "images": 1, "identical_images": 1}],
-        "exact_vs_loop": {"problem": "p", "loop_s": 1.0, "package_s": 0.01, "speedup": 100.0,
-                          "relative_difference": 1e-16, "agree": True},
+        "determinism": [
+            {
+                "notebook": "a.md",
+                "compared": True,
+                "code_cells": 3,
+                "identical_text": True,
+                "differing_cells": [],
+                "clock_cells": [],
+                "images": 1,
+                "identical_images": 1,
+            }
+        ],
+        "exact_vs_loop": {
+            "problem": "p",
+            "loop_s": 1.0,
+            "package_s": 0.01,
+            "speedup": 100.0,
+            "relative_difference": 1e-16,
+            "agree": True,
+        },
         "taylor_vs_sympy": {"skipped": "not yet"},
         "package_timings": [{"call": "f", "problem": "p", "seconds": 3.0, "limit_s": 2.0, "within": False}],
         "packages": [{"name": "numpy", "version": "2"}],
@@ -82,8 +114,15 @@ def test_markdown_report_has_every_section():
     results = _fake_results()
     results["verdicts"] = report.verdicts(results)
     text = report.markdown(results)
-    for heading in ("## The run", "## Budgets", "## Each notebook", "## Determinism",
-                    "## Vectorised code against plain loops", "## Package timings", "## Package versions"):
+    for heading in (
+        "## The run",
+        "## Budgets",
+        "## Each notebook",
+        "## Determinism",
+        "## Vectorised code against plain loops",
+        "## Package timings",
+        "## Package versions",
+    ):
         assert heading in text
     assert "**no**" in text  # the missed budget is shown, not hidden
     assert "| `f` | p | 3.000 s | ≤ 2.0 s | **no** |" in text
@@ -114,15 +153,40 @@ def test_committed_results_are_complete_and_consistent():
 
 def _fake_sparse():
     return {
-        "penalty_vs_products": {"problem": "p", "nnz": 10, "repeat": 7, "products_total_s": 0.08,
-                                "products_s": {"X beta": 0.02, "X^T r": 0.02, "X^2 beta^2": 0.02, "(X^2)^T a": 0.02},
-                                "penalty_s": 0.1, "ratio": 1.25, "relative_difference": 1e-16,
-                                "wall": {"products_s": {"X beta": 0.03, "X^T r": 0.03, "X^2 beta^2": 0.03,
-                                                        "(X^2)^T a": 0.03}, "penalty_s": 0.2, "ratio": 1.67}},
-        "sparse_vs_dense": {"problem": "q", "sparse_s": 0.001, "dense_s": 0.05, "speedup": 50.0,
-                            "relative_difference": 1e-15},
-        "imdb_fit": {"problem": "r", "seconds": 70.0, "cpu_s": 50.0, "n_iter": 300, "success": True, "grad_norm": 0.01,
-                     "peak_mib": 60.0, "design_mib": 60.0, "dense_gib": 9.3, "finite": True},
+        "penalty_vs_products": {
+            "problem": "p",
+            "nnz": 10,
+            "repeat": 7,
+            "products_total_s": 0.08,
+            "products_s": {"X beta": 0.02, "X^T r": 0.02, "X^2 beta^2": 0.02, "(X^2)^T a": 0.02},
+            "penalty_s": 0.1,
+            "ratio": 1.25,
+            "relative_difference": 1e-16,
+            "wall": {
+                "products_s": {"X beta": 0.03, "X^T r": 0.03, "X^2 beta^2": 0.03, "(X^2)^T a": 0.03},
+                "penalty_s": 0.2,
+                "ratio": 1.67,
+            },
+        },
+        "sparse_vs_dense": {
+            "problem": "q",
+            "sparse_s": 0.001,
+            "dense_s": 0.05,
+            "speedup": 50.0,
+            "relative_difference": 1e-15,
+        },
+        "imdb_fit": {
+            "problem": "r",
+            "seconds": 70.0,
+            "cpu_s": 50.0,
+            "n_iter": 300,
+            "success": True,
+            "grad_norm": 0.01,
+            "peak_mib": 60.0,
+            "design_mib": 60.0,
+            "dense_gib": 9.3,
+            "finite": True,
+        },
         "agree": True,
     }
 
@@ -132,12 +196,18 @@ def test_sparse_measurements_get_budgets_a_section_and_a_failure_when_they_disag
     results = _fake_results()
     results["sparse"] = _fake_sparse()
     v = {row["what"]: row for row in report.verdicts(results)}
-    assert v["sparse dropout penalty (value + gradient) / its four sparse products"]["met"] is True  # 1.25 <= 3
+    assert (
+        v["sparse dropout penalty (value + gradient) / its four sparse products"]["met"] is True
+    )  # 1.25 <= 3
     assert v["the same call, sparse / densified design"]["met"] is True  # 1/50 <= 0.1
     assert v["fit_glm with the dropout penalty at IMDB's size"]["met"] is False  # 70 s > 60 s
     results["verdicts"] = report.verdicts(results)
     text = report.markdown(results)
-    assert "## Sparse designs" in text and "| ratio (budget ≤ 3) | 1.25 | 1.67 |" in text and "50× faster" in text
+    assert (
+        "## Sparse designs" in text
+        and "| ratio (budget ≤ 3) | 1.25 | 1.67 |" in text
+        and "50× faster" in text
+    )
     assert report.failures(results) == []
     results["sparse"]["agree"] = False
     assert "sparse" in " ".join(report.failures(results))

@@ -1,4 +1,5 @@
 """The book's small Sphinx extensions (book/_ext) and what the PDF build needs of the sources."""
+
 from __future__ import annotations
 
 import inspect
@@ -41,7 +42,9 @@ def test_every_configured_macro_reaches_the_latex_preamble():
 def test_latex_escape_handles_every_special_character():
     assert pdf_support._latex_escape("Wager, Wang & Liang (2013)") == "Wager, Wang \\& Liang (2013)"
     assert pdf_support._latex_escape("{a}_b%$#~^\\") == (
-        "\\{a\\}\\_b\\%\\$\\#\\textasciitilde{}\\^{}\\textbackslash{}")
+        "\\{a\\}\\_b\\%\\$\\#\\textasciitilde{}\\^{}\\textbackslash{}"
+    )
+
 
 def test_pdf_numbers_chapters_only_in_the_parts_the_html_numbers():
     from docutils import nodes
@@ -61,15 +64,17 @@ def test_pdf_numbers_chapters_only_in_the_parts_the_html_numbers():
     pdf_support._lift_toctrees(doc)
     latex = [n.astext() for n in top.children if isinstance(n, nodes.raw)]
     assert latex == [
-        "\\part{Getting started}\n", "\\setcounter{secnumdepth}{-1}\n",
-        "\\part{Wager}\n", "\\setcounter{secnumdepth}{2}\n",
-        "\\part{Reference}\n", "\\setcounter{secnumdepth}{-1}\n",
+        "\\part{Getting started}\n",
+        "\\setcounter{secnumdepth}{-1}\n",
+        "\\part{Wager}\n",
+        "\\setcounter{secnumdepth}{2}\n",
+        "\\part{Reference}\n",
+        "\\setcounter{secnumdepth}{-1}\n",
     ]
     # the front matter before the first part is unnumbered too
     conf = SimpleNamespace(mathjax3_config={}, latex_elements={})
     pdf_support.add_preamble(None, conf)
     assert "\\AtBeginDocument{\\setcounter{secnumdepth}{-1}}" in conf.latex_elements["preamble"]
-
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -80,8 +85,13 @@ def test_sources_use_only_characters_pdflatex_can_typeset(path):
     LaTeX": add the character to ``book/_ext/pdf_support.py`` rather than changing text.
     """
     declared = {int(code, 16) for code in pdf_support.UNICODE}
-    bad = sorted({f"U+{ord(c):04X} {c!r}" for c in path.read_text(encoding="utf-8")
-                  if ord(c) > 0xFF and ord(c) not in declared})
+    bad = sorted(
+        {
+            f"U+{ord(c):04X} {c!r}"
+            for c in path.read_text(encoding="utf-8")
+            if ord(c) > 0xFF and ord(c) not in declared
+        }
+    )
     assert not bad, f"{path.name}: add to pdf_support.UNICODE: {bad}"
 
 
@@ -108,8 +118,9 @@ def test_theme_mode_reaches_sphinx_as_auto():
     """
     from jupyter_book.config import get_final_config
 
-    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
-                                 cli_config={"latex_individualpages": False})
+    config, _ = get_final_config(
+        user_yaml=ROOT / "_config.yml", sourcedir=ROOT, cli_config={"latex_individualpages": False}
+    )
     assert config["html_context"]["default_mode"] == "auto"
 
 
@@ -120,8 +131,13 @@ def test_executed_notebook_outputs_are_recovered_from_the_cache(tmp_path):
 
     import executed_notebooks
 
-    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")])])
+    executed = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+            )
+        ]
+    )
     executed.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "nb.ipynb"
     nbformat.write(executed, path)
@@ -222,13 +238,23 @@ def test_pdf_gets_parts_from_the_root_toctrees(tmp_path):
         f"sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
         "extensions = ['pdf_support']\n"
         "latex_documents = [('index', 'tiny.tex', 'Tiny', 'A', 'manual')]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (src / "index.rst").write_text(
         "Tiny\n====\n\nIntro\n-----\n\n.. toctree::\n   :caption: First part\n   :numbered:\n\n   chapter\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (src / "chapter.rst").write_text("Chapter\n=======\n\nText.\n", encoding="utf-8")
-    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "latex",
-                 status=None, warning=None, freshenv=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(tmp_path / "out"),
+        str(tmp_path / "doctrees"),
+        "latex",
+        status=None,
+        warning=None,
+        freshenv=True,
+    )
     app.build()
     tex = (tmp_path / "out" / "tiny.tex").read_text(encoding="utf-8")
     assert "\\part{First part}" in tex

@@ -1,4 +1,5 @@
 """What Sphinx takes as the book's sources: the .md chapters, whatever else lies beside them."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,9 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 
 def _exclude_patterns(srcdir: Path) -> list[str]:
-    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=srcdir,
-                                 cli_config={"latex_individualpages": False})
+    config, _ = get_final_config(
+        user_yaml=ROOT / "_config.yml", sourcedir=srcdir, cli_config={"latex_individualpages": False}
+    )
     return config["exclude_patterns"]
 
 
@@ -36,7 +38,7 @@ def test_a_stray_ipynb_beside_a_chapter_is_not_a_second_source(tmp_path, caplog)
 
 # --- make chapter: one chapter executed into _build/chapters, figures included -------------
 
-_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 _TINY_CHAPTER = f"""---
 jupytext:
   text_representation:
@@ -76,11 +78,14 @@ def test_make_chapter_writes_the_executed_notebook_and_its_figures(tmp_path):
 
 # --- the source archive and the wheel the site offers --------------------------------------
 
+
 def test_source_archive_holds_the_tracked_files_and_the_commit(tmp_path):
     import source_downloads as sd
 
     files = sd.source_files(ROOT)
-    assert {"Makefile", "README.md", "pyproject.toml", "requirements.txt", "src/noising/__init__.py"} <= set(files)
+    assert {"Makefile", "README.md", "pyproject.toml", "requirements.txt", "src/noising/__init__.py"} <= set(
+        files
+    )
     assert not any(f.startswith(("_build/", ".venv/")) or f.endswith(".pyc") for f in files)
     archive = sd.write_archive(ROOT, tmp_path / sd.ARCHIVE, files, commit="abc123")
     again = sd.write_archive(ROOT, tmp_path / "again.tar.gz", files, commit="abc123")
@@ -95,11 +100,25 @@ def test_without_git_the_archive_is_the_tree_minus_build_outputs(tmp_path):
     import source_downloads as sd
 
     tree = tmp_path / "unpacked"
-    for name in ["Makefile", "src/noising/__init__.py", "SOURCE_COMMIT", ".ci/run",
-                 "_build/html/index.html", ".venv/bin/python", "src/noising/__pycache__/x.pyc",
-                 "src/noising.egg-info/PKG-INFO", "notebooks/01.md", "notebooks/01.ipynb"]:
+    for name in [
+        "Makefile",
+        "src/noising/__init__.py",
+        "SOURCE_COMMIT",
+        ".ci/run",
+        "_build/html/index.html",
+        ".venv/bin/python",
+        "src/noising/__pycache__/x.pyc",
+        "src/noising.egg-info/PKG-INFO",
+        "notebooks/01.md",
+        "notebooks/01.ipynb",
+    ]:
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text("abc123\n" if name == "SOURCE_COMMIT" else "x\n")
-    assert sd.source_files(tree) == [".ci/run", "Makefile", "SOURCE_COMMIT", "notebooks/01.md",
-                                     "src/noising/__init__.py"]
+    assert sd.source_files(tree) == [
+        ".ci/run",
+        "Makefile",
+        "SOURCE_COMMIT",
+        "notebooks/01.md",
+        "src/noising/__init__.py",
+    ]
     assert sd.source_commit(tree) == "abc123"

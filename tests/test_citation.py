@@ -1,4 +1,5 @@
 """CITATION.cff is valid CFF 1.2.0 in its essentials and agrees with the book."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,18 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 BIB = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
 CITE_PAGE = (ROOT / "book" / "cite.md").read_text(encoding="utf-8")
 LEDGER = (ROOT / "book" / "claims.md").read_text(encoding="utf-8")
-REFERENCE_TYPES = {"article", "conference-paper", "book", "generic", "report", "software", "thesis",
-                   "proceedings", "unpublished", "website"}
+REFERENCE_TYPES = {
+    "article",
+    "conference-paper",
+    "book",
+    "generic",
+    "report",
+    "software",
+    "thesis",
+    "proceedings",
+    "unpublished",
+    "website",
+}
 
 
 def test_required_keys_and_authors():
@@ -37,7 +48,9 @@ def test_references_are_the_two_papers_of_the_bibliography():
         assert ref["title"] and ref["authors"] and ref["year"]
         for person in ref["authors"]:
             assert person.get("family-names") and person.get("given-names")
-    eprints = {i["value"].rsplit("arXiv.", 1)[-1] for r in refs for i in r["identifiers"] if i["type"] == "doi"}
+    eprints = {
+        i["value"].rsplit("arXiv.", 1)[-1] for r in refs for i in r["identifiers"] if i["type"] == "doi"
+    }
     assert eprints == {"1307.1493", "1905.11320"}
     for eprint in eprints:
         assert f"eprint    = {{{eprint}}}" in BIB

@@ -59,7 +59,9 @@ def test_ledger_has_both_papers_and_at_least_forty_claims():
 def test_checked_claim_is_decided_in_the_chapter_of_its_evidence(cid):
     row = LEDGER_CLAIMS[cid]
     if row["verdict"] == verdicts.NOT_CHECKED:
-        assert cid not in RECORDS, f"{cid}: {RECORDS.get(cid)} records a verdict but the ledger says 'not checked yet'"
+        assert cid not in RECORDS, (
+            f"{cid}: {RECORDS.get(cid)} records a verdict but the ledger says 'not checked yet'"
+        )
         return
     assert row["check"], f"{cid} is marked {row['verdict']!r} but its 'Checked in' names no check-… section"
     assert row["check"] in LABELS, f"{cid}: no chapter has the section label ({row['check']})="
@@ -98,7 +100,7 @@ def test_the_index_sees_records_and_labels(tmp_path):
     nb.write_text(
         "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n"
         "(check-w1)=\n## A section\n\n"
-        "```{code-cell} ipython3\nv = record(\"W2\", decide(ok))\n```\n",
+        '```{code-cell} ipython3\nv = record("W2", decide(ok))\n```\n',
         encoding="utf-8",
     )
     records, labels = chapter_index([nb])

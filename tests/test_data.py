@@ -1,4 +1,5 @@
 """Tests of noising.data (simulators, splits, the offline real-data loader)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ A separate test file rather than ``--doctest-modules``: the pytest configuration
 ``src`` out of collection (the package is imported from the installed copy, and the
 chapters are collected by nbval), so each module's doctests are run here instead.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -15,9 +16,7 @@ import pytest
 
 import noising
 
-MODULES = sorted(
-    ["noising"] + [f"noising.{m.name}" for m in pkgutil.iter_modules(noising.__path__)]
-)
+MODULES = sorted(["noising"] + [f"noising.{m.name}" for m in pkgutil.iter_modules(noising.__path__)])
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -34,7 +33,13 @@ def test_docstring_examples(name):
 
 def test_the_public_functions_have_examples():
     # at least the entry points a reader meets first show how they are called
-    for name in ("noising.regularizer.exact", "noising.regularizer.quadratic", "noising.fit.fit_glm",
-                 "noising.penalties.DropoutPenalty", "noising.derivatives.triangle", "noising.summary.t_interval"):
+    for name in (
+        "noising.regularizer.exact",
+        "noising.regularizer.quadratic",
+        "noising.fit.fit_glm",
+        "noising.penalties.DropoutPenalty",
+        "noising.derivatives.triangle",
+        "noising.summary.t_interval",
+    ):
         mod, attr = name.rsplit(".", 1)
         assert ">>>" in getattr(importlib.import_module(mod), attr).__doc__, name

@@ -45,7 +45,9 @@ def test_dropout_batch_matches_optim_with_delta_from_the_odds(refresh):
     res = ex.run_batch(X, y, "dropout", grid, steps=120, seed=3, record_every=10, refresh=refresh)
     for k, h in enumerate(grid):
         delta = ex.delta_from_step(h)
-        ref = optim.dropout_sgd_preconditioned(X, y, delta, refresh=refresh, steps=120, seed=3, record_every=10)
+        ref = optim.dropout_sgd_preconditioned(
+            X, y, delta, refresh=refresh, steps=120, seed=3, record_every=10
+        )
         np.testing.assert_allclose(res.paths[k], ref.path, rtol=1e-9, atol=1e-12)
 
 
@@ -205,7 +207,9 @@ def test_run_study_loss_groups_and_scores():
     res = ex.run_batch(X, y, "sgd", [0.1, 1.0], steps=40, seed=1, record_every=20)
     with_rare = X[:, 3] != 0
     np.testing.assert_allclose(r.loss_rare[0], ex.loss_weighted_errors(X, res.paths, np.zeros(4), with_rare))
-    np.testing.assert_allclose(r.loss_common[0], ex.loss_weighted_errors(X, res.paths, np.zeros(4), ~with_rare))
+    np.testing.assert_allclose(
+        r.loss_common[0], ex.loss_weighted_errors(X, res.paths, np.zeros(4), ~with_rare)
+    )
     np.testing.assert_array_equal(r.score("loss"), np.maximum(r.loss_rare, r.loss_common))
     np.testing.assert_array_equal(r.score("weights"), r.worse)
     with pytest.raises(ValueError, match="measure"):
@@ -227,7 +231,9 @@ def test_thin_equals_running_the_coarser_grid():
 def test_tune_reads_the_measure_asked_for():
     X, y = _data(seed=11)
     sets = [(1, X, y, np.zeros(4)), (2, X, y, np.zeros(4))]
-    study = ex.run_study(sets, {"a": ("sgd", [0.01, 0.1, 1.0, 10.0], 0.0)}, [3], [1, 2], steps=40, record_every=20)
+    study = ex.run_study(
+        sets, {"a": ("sgd", [0.01, 0.1, 1.0, 10.0], 0.0)}, [3], [1, 2], steps=40, record_every=20
+    )
     for measure in ex.MEASURES:
         assert ex.tune(study, measure=measure)["a"] == ex.choose(study["a"].score(measure)[:, :, -1])
 
@@ -255,8 +261,9 @@ def test_across_measures_rejects_unknown_verdicts():
         ex.across_measures(["holds", "maybe"])
 
 
-@pytest.mark.parametrize("method, decay", [("sgd", 0.0), ("sgd", 0.5), ("adagrad", 0.0), ("dropout", 0.0),
-                                           ("dropout", 0.5)])
+@pytest.mark.parametrize(
+    "method, decay", [("sgd", 0.0), ("sgd", 0.5), ("adagrad", 0.0), ("dropout", 0.0), ("dropout", 0.5)]
+)
 def test_run_batches_is_run_batch_on_each_training_set(method, decay):
     # sets of different sizes, seeds and rows (one lacks a row pattern the others have)
     sets = [(3, *_data(n=60, seed=0)), (8, *_data(n=45, seed=1)), (5, *_data(n=70, seed=2))]

@@ -1,4 +1,5 @@
 """Tests of noising.experiments.markdown_tables."""
+
 import numpy as np
 import pytest
 

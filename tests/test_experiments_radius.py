@@ -51,8 +51,12 @@ def test_profile_matches_a_direct_minimisation():
     X = np.array([[1.0, 1.0], [1.0, -0.5], [0.0, 1.5], [0.0, -1.0], [0.0, 1.0], [0.0, -0.5]])
     y = np.array([1.0, 1, 1, 1, 0, 0])
     minima, others = ob.profile(X, y, 0, [2.0], 0.5)
-    res = minimize_scalar(lambda b2: ob.dropout_loss(X, y, [2.0, b2], 0.5)[0], bounds=(-5, 5), method="bounded",
-                          options=dict(xatol=1e-10))
+    res = minimize_scalar(
+        lambda b2: ob.dropout_loss(X, y, [2.0, b2], 0.5)[0],
+        bounds=(-5, 5),
+        method="bounded",
+        options=dict(xatol=1e-10),
+    )
     assert minima[0] == pytest.approx(res.fun, rel=1e-9)
     assert others[0, 0] == pytest.approx(res.x, abs=1e-5)
 
@@ -80,7 +84,6 @@ def test_bad_arguments_raise_value_error(call):
 
 
 def test_moments_by_convolution_match_the_enumeration():
-    from noising import taylor
 
     x, b = RNG.normal(size=5), RNG.normal(size=5)
     conv = ob.dropout_moments_by_convolution(x, b, 0.3, 12)

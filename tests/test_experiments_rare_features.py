@@ -1,4 +1,5 @@
 """Tests of noising.experiments.rare_features (the drivers of chapter 3)."""
+
 import numpy as np
 import pytest
 
@@ -28,7 +29,16 @@ def test_draw_splits_share_true_weights_and_differ():
 
 
 def test_run_seed_tunes_on_validation_and_reports_accuracies():
-    out = rf.run_seed(1, SMALL, sgd=False, n_train=60, n_val=40, n_test=200, l2_grid=(0.1, 1.0, 10.0), delta_grid=(0.1, 0.5, 0.9))
+    out = rf.run_seed(
+        1,
+        SMALL,
+        sgd=False,
+        n_train=60,
+        n_val=40,
+        n_test=200,
+        l2_grid=(0.1, 1.0, 10.0),
+        delta_grid=(0.1, 0.5, 0.9),
+    )
     assert set(out) == {"L2", "dropout (quadratic)", "true beta"}
     for name, r in out.items():
         assert 0 <= r.acc_all <= 1 and 0 <= r.acc_active <= 1
@@ -101,6 +111,7 @@ def test_mc_dropout_fit_converges_to_expected_loss_minimiser():
     ridge = fit.fit_glm(tr.X, tr.y, penalties.L2(1.0), tol=1e-10).beta
     mc0 = rf.mc_dropout_fit(tr.X, tr.y, 0.0, masks=3, l2=1.0, tol=1e-10).beta
     np.testing.assert_allclose(mc0, ridge, atol=1e-5)
+
     # with dropout, two mask seeds agree better with more masks, and the
     # fit is shrunk relative to the ridge fit
     def gap(k):
@@ -152,7 +163,9 @@ def test_coadaptation_fit_equal_average_strength():
     grad = fit.nll(tr.X, tr.y, out["beta_l2"])[1] + lam * out["beta_l2"]
     assert np.max(np.abs(grad)) < 1e-3
     r = tr.n_rare
-    assert out["log_ratio"] == pytest.approx(np.log(out["beta_dropout"][:r].mean() / out["beta_l2"][:r].mean()))
+    assert out["log_ratio"] == pytest.approx(
+        np.log(out["beta_dropout"][:r].mean() / out["beta_l2"][:r].mean())
+    )
     assert out["rel_penalty"] == pytest.approx(w[:r].mean() / w.mean())
 
 

@@ -1,4 +1,5 @@
 """Tests of noising.experiments.semisup (the drivers of the semi-supervised chapter)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -127,9 +128,11 @@ def test_seeds_needed_satisfies_the_power_rule_minimally():
 
 
 def test_gain_table_and_markdown():
-    draws = [ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
-             ex.Draw(0.6, 0.61, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
-             ex.Draw(0.8, 0.83, 0, (0, 0), np.zeros(1), np.zeros((1, 1)))]
+    draws = [
+        ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+        ex.Draw(0.6, 0.61, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+        ex.Draw(0.8, 0.83, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+    ]
     row = ex.gain_table({"toy": draws})["toy"]
     assert row["seeds"] == 3 and np.isclose(row["gain"], 0.02)
     assert row["low"] < 0.02 < row["high"] and np.isclose(row["sd"], 0.01)
@@ -199,9 +202,11 @@ def test_run_controls_labelled_copy_is_supervised_dropout_on_the_delta_grid():
 
 
 def test_paired_table_pairs_the_first_draws():
-    draws = [ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
-             ex.Draw(0.6, 0.63, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
-             ex.Draw(0.9, 0.99, 0, (0, 0), np.zeros(1), np.zeros((1, 1)))]
+    draws = [
+        ex.Draw(0.7, 0.72, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+        ex.Draw(0.6, 0.63, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+        ex.Draw(0.9, 0.99, 0, (0, 0), np.zeros(1), np.zeros((1, 1))),
+    ]
     controls = {"noise pool": {"acc": np.array([0.69, 0.61]), "index": [(0, 0)] * 2}}
     rows = ex.paired_table(draws, controls)
     # only the first two draws enter, paired with the controls
@@ -252,8 +257,9 @@ def test_lbfgs_batch_reproduces_separate_lbfgsb_runs():
     Xl, yl, Z = _small_problem()
     obj = ex.DropoutObjectives(Xl, yl, [[0.05, 0.5, 2.0], [0.01, 0.3, 1.0]], pools=[Z])
     B, info = ex.lbfgs_batch(obj, obj.d, obj.K, gtol=1e-6 * len(yl))
-    ref, ref_info = ex._minimize_each(obj, obj.d, obj.K, gtol=1e-6 * len(yl), ftol=1e-15,
-                                      max_iter=2000, memory=20, maxls=20, maxfun=15000)
+    ref, ref_info = ex._minimize_each(
+        obj, obj.d, obj.K, gtol=1e-6 * len(yl), ftol=1e-15, max_iter=2000, memory=20, maxls=20, maxfun=15000
+    )
     np.testing.assert_allclose(B, ref, rtol=1e-8, atol=1e-8)
     assert np.array_equal(info["n_iter"], ref_info["n_iter"])
     assert info["converged"].all() and np.all(info["grad_norm"] <= 1e-6 * len(yl))
@@ -277,8 +283,11 @@ def test_fit_batch_gives_the_fits_of_fit_glm(mode):
         ref = [fit_semisupervised(Xl, yl, Z, d, a, unpenalized=[0], tol=1e-6) for d in deltas for a in alphas]
     else:
         B, info = ex.fit_batch(Xl, yl, deltas, lams=lams, tol=1e-6)
-        ref = [fit.fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]) + L2(lam, unpenalized=[0]), tol=1e-6)
-               for d in deltas for lam in lams]
+        ref = [
+            fit.fit_glm(Xl, yl, DropoutPenalty(Xl, d, unpenalized=[0]) + L2(lam, unpenalized=[0]), tol=1e-6)
+            for d in deltas
+            for lam in lams
+        ]
     assert B.shape == (Xl.shape[1], len(ref))
     for k, r in enumerate(ref):
         np.testing.assert_allclose(B[:, k], r.beta, rtol=1e-7, atol=1e-7)

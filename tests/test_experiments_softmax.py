@@ -82,7 +82,9 @@ def test_series_radius_two_classes_and_uniform_bound():
     assert sm.series_radius(eta, V, np.array([0.0, 0.5, 0.5])) == pytest.approx(expected, rel=1e-12)
     assert sm.series_radius(eta, np.array([[3.0, 3.0]])) == math.inf
     # the uniform bound holds and is attained at equal logits
-    assert sm.uniform_radius_bound([0, 2]) == pytest.approx(noising.softmax.lse_line_radius([0.0, 0.0], [0, 2]))
+    assert sm.uniform_radius_bound([0, 2]) == pytest.approx(
+        noising.softmax.lse_line_radius([0.0, 0.0], [0, 2])
+    )
     rng = np.random.default_rng(0)
     for _ in range(10):
         v = rng.integers(-3, 4, size=4)

@@ -1,4 +1,5 @@
 """GLM families: values, derivatives, and overflow-free evaluation."""
+
 import warnings
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Tests of noising.fit (penalties, L-BFGS fits, dropout SGD) and regularizer.quadratic_gradient."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -48,7 +49,9 @@ def test_dropout_penalty_value_and_gradient(family):
     v, g = pen.value_and_grad(beta)
     # value equals 2 * regularizer.quadratic (the core implementation)
     assert v == pytest.approx(2.0 * regularizer.quadratic(X, beta, Dropout(0.4), family), rel=1e-12)
-    np.testing.assert_allclose(g, 2.0 * regularizer.quadratic_gradient(X, beta, Dropout(0.4), family), rtol=1e-10)
+    np.testing.assert_allclose(
+        g, 2.0 * regularizer.quadratic_gradient(X, beta, Dropout(0.4), family), rtol=1e-10
+    )
     np.testing.assert_allclose(g, _fd(pen.value, beta), rtol=1e-5, atol=1e-6)
 
 
@@ -207,8 +210,16 @@ def test_l2_fit_norm_decreases_with_lambda(lam, seed):
 
 
 # ----------------------------------------------------------------- bad input
-@pytest.mark.parametrize("lam, exc", [(-1.0, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
-                                      ("1", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "lam, exc",
+    [
+        (-1.0, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("1", TypeError),
+        (True, TypeError),
+    ],
+)
 def test_l2_bad_lambda(lam, exc):
     with pytest.raises(exc, match="lam"):
         penalties.L2(lam)
@@ -359,9 +370,7 @@ def test_fisher_information_is_the_average_hessian(family):
     X, y, beta = _data(n=50, family=family)
     beta = 0.3 * beta
     F = fisher.fisher_information(X, beta, family)
-    H = np.column_stack([
-        _fd(lambda b, k=k: fit.nll(X, y, b, family)[1][k], beta) for k in range(X.shape[1])
-    ])
+    H = np.column_stack([_fd(lambda b, k=k: fit.nll(X, y, b, family)[1][k], beta) for k in range(X.shape[1])])
     np.testing.assert_allclose(F, H / len(y), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(F, F.T)
     assert np.linalg.eigvalsh(F).min() >= -1e-12
@@ -386,15 +395,22 @@ def test_score_covariance_estimates_the_same_matrix():
 
 # ----------------------------------------------------------------- fit_glm's tol is the stated criterion
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 10**6), st.sampled_from([1e-4, 1e-8, 1e-11, 1e-14]), st.sampled_from(["l2", "dropout", "none"]))
+@given(
+    st.integers(0, 10**6),
+    st.sampled_from([1e-4, 1e-8, 1e-11, 1e-14]),
+    st.sampled_from(["l2", "dropout", "none"]),
+)
 def test_fit_glm_success_is_exactly_the_gradient_criterion(seed, tol, which):
     """success <=> max|grad F| <= tol * max(1, n), measured at the returned beta (issue 13, section 2)."""
     rng = np.random.default_rng(seed)
     n, d = int(rng.integers(20, 80)), int(rng.integers(1, 6))
     X = rng.standard_normal((n, d)) * rng.uniform(0.1, 10.0, d)
     y = (rng.random(n) < 0.5).astype(float)
-    pen = {"l2": penalties.L2(0.1), "dropout": penalties.DropoutPenalty(X, 0.5) + penalties.L2(0.01),
-           "none": penalties.L2(1e-3)}[which]
+    pen = {
+        "l2": penalties.L2(0.1),
+        "dropout": penalties.DropoutPenalty(X, 0.5) + penalties.L2(0.01),
+        "none": penalties.L2(1e-3),
+    }[which]
     res = fit.fit_glm(X, y, pen, tol=tol)
     v, g = fit.nll(X, y, res.beta)
     pv, pg = pen.value_and_grad(res.beta)

@@ -55,7 +55,10 @@ META = dict(title="The book", author="The authors", year="2026", version="0.1.0"
 def test_summary_counts_and_rows_come_from_the_entries():
     table = ledger_pages.summary_markdown(CLAIMS)
     assert "3 claims: 1 holds; 1 holds with a correction; 1 fails." in table
-    assert "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {numref}`Section %s <check-w1>` |" in table
+    assert (
+        "| {ref}`W1 <claim-w1>` | A claim \\| with a pipe | holds | {numref}`Section %s <check-w1>` |"
+        in table
+    )
     assert table.count("\n| {ref}") == 3
 
 
@@ -93,11 +96,13 @@ def test_cite_list_has_every_claim_and_no_placeholder(baseurl):
 def test_markers_are_replaced_only_where_they_stand(tmp_path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "claims.md").write_text(_LEDGER, encoding="utf-8")
-    config = SimpleNamespace(project="The book", author="A", copyright="2026", release="", version="",
-                             html_baseurl="")
+    config = SimpleNamespace(
+        project="The book", author="A", copyright="2026", release="", version="", html_baseurl=""
+    )
     deps = []
-    app = SimpleNamespace(srcdir=str(tmp_path), config=config,
-                          env=SimpleNamespace(note_dependency=deps.append))
+    app = SimpleNamespace(
+        srcdir=str(tmp_path), config=config, env=SimpleNamespace(note_dependency=deps.append)
+    )
     errata = ["# Errata\n\n% errata-list (replaced)\n"]
     ledger_pages.generate(app, "book/errata", errata)
     assert "% errata-list" not in errata[0] and "(erratum-s2)=" in errata[0]
@@ -111,8 +116,12 @@ def test_markers_are_replaced_only_where_they_stand(tmp_path):
 
 
 def test_the_book_pages_carry_their_markers():
-    for page, marker in [("claims", "claims-summary"), ("errata", "errata-list"), ("cite", "cite-list"),
-                         ("cite", "cite-book")]:
+    for page, marker in [
+        ("claims", "claims-summary"),
+        ("errata", "errata-list"),
+        ("cite", "cite-list"),
+        ("cite", "cite-book"),
+    ]:
         text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
         assert any(line.startswith(f"% {marker}") for line in text.splitlines()), (page, marker)
 

@@ -7,6 +7,7 @@ check that its cells are collected, that a failing ``assert`` fails the run, and
 that its kernel talks over Unix sockets: if an nbval upgrade stops using either
 patched name, one of them fails.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -58,8 +59,10 @@ def test_failing_assert_in_a_notebook_fails_the_suite(pytester):
 
 def test_notebook_kernels_run_over_unix_sockets(pytester):
     """nbval starts its kernels through the patched nbval.kernel.KernelManager (IPC, not TCP)."""
-    result = _run(pytester, "from ipykernel.kernelapp import IPKernelApp\n"
-                            "assert IPKernelApp.instance().transport == 'ipc'")
+    result = _run(
+        pytester,
+        "from ipykernel.kernelapp import IPKernelApp\nassert IPKernelApp.instance().transport == 'ipc'",
+    )
     result.assert_outcomes(passed=2)
 
 
@@ -69,7 +72,8 @@ def test_conftest_fails_loudly_when_nbval_moves_a_patched_name(pytester):
     shutil.copy(ROOT / "book" / "_ext" / "ipc_kernels.py", pytester.path / "book" / "_ext")
     # an nbval whose plugin module no longer reads notebooks through a module-level nbformat
     (pytester.path / "sitecustomize.py").write_text(
-        "import nbval.plugin\ndel nbval.plugin.nbformat\n", encoding="utf-8")
+        "import nbval.plugin\ndel nbval.plugin.nbformat\n", encoding="utf-8"
+    )
     pytester.syspathinsert()
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret != 0

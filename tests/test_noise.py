@@ -1,4 +1,5 @@
 """Noise models: validation, variance formulas, sampling."""
+
 import numpy as np
 import pytest
 

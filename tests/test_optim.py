@@ -1,4 +1,5 @@
 """Tests of noising.optim: SGD, AdaGrad, dropout-preconditioned SGD and their statistics."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,7 +40,9 @@ def test_statistics_coincide_at_zero_for_any_binary_labels():
     X = rng.normal(size=(30, 5))
     y = rng.integers(0, 2, size=30).astype(float)
     zero = np.zeros(5)
-    np.testing.assert_allclose(optim.adagrad_statistic(X, y, zero), optim.dropout_statistic(X, zero), rtol=1e-14)
+    np.testing.assert_allclose(
+        optim.adagrad_statistic(X, y, zero), optim.dropout_statistic(X, zero), rtol=1e-14
+    )
     np.testing.assert_allclose(optim.dropout_statistic(X, zero), (X**2).mean(axis=0) / 4, rtol=1e-14)
 
 
@@ -53,9 +56,12 @@ def test_statistics_differ_away_from_zero_and_linear_family():
 def test_weights_give_a_weighted_mean():
     X, y, beta = _data(n=4)
     w = np.array([1.0, 0.0, 0.0, 0.0])
-    np.testing.assert_allclose(optim.dropout_statistic(X, beta, weights=w), optim.dropout_statistic(X[:1], beta))
-    np.testing.assert_allclose(optim.adagrad_statistic(X, y, beta, weights=3 * w),
-                               optim.adagrad_statistic(X[:1], y[:1], beta))
+    np.testing.assert_allclose(
+        optim.dropout_statistic(X, beta, weights=w), optim.dropout_statistic(X[:1], beta)
+    )
+    np.testing.assert_allclose(
+        optim.adagrad_statistic(X, y, beta, weights=3 * w), optim.adagrad_statistic(X[:1], y[:1], beta)
+    )
 
 
 def test_preconditioner_is_the_hessian_of_the_centred_penalty():
@@ -65,7 +71,9 @@ def test_preconditioner_is_the_hessian_of_the_centred_penalty():
     diff = np.array([0.2, -0.1, 0.4])
     frozen = 0.5 * get_family("logistic").A2(X @ beta_t) @ Dropout(0.3).variance(X, diff)
     assert np.isclose(optim.centred_dropout_penalty(X, beta_t + diff, beta_t, 0.3), frozen, rtol=1e-12)
-    assert np.isclose(optim.centred_dropout_penalty(X, beta_t + diff, beta_t, 0.3), 0.5 * A @ diff**2, rtol=1e-12)
+    assert np.isclose(
+        optim.centred_dropout_penalty(X, beta_t + diff, beta_t, 0.3), 0.5 * A @ diff**2, rtol=1e-12
+    )
     # at zero increment the centred penalty equals R^q of a zero vector
     assert optim.centred_dropout_penalty(X, beta_t, beta_t, 0.3) == 0.0
     assert regularizer.quadratic(X, 0 * beta_t, Dropout(0.3)) == 0.0
@@ -85,7 +93,7 @@ def test_sgd_first_step_is_minus_eta_gradient():
     X, y, _ = _data(n=10, d=2)
     res = optim.sgd(X, y, eta=0.3, steps=1, record_every=1, seed=1)
     i = np.random.default_rng(1).permutation(10)[0]
-    g = optim.per_example_gradients(X[i:i + 1], y[i:i + 1], np.zeros(2))[0]
+    g = optim.per_example_gradients(X[i : i + 1], y[i : i + 1], np.zeros(2))[0]
     np.testing.assert_allclose(res.beta, -0.3 * g)
     assert res.path.shape == (2, 2) and list(res.steps) == [0, 1] and res.method == "sgd"
 
@@ -94,7 +102,7 @@ def test_adagrad_first_step_is_minus_eta_sign():
     X, y, _ = _data(n=10, d=2)
     res = optim.adagrad(X, y, eta=0.2, eps=1e-12, steps=1, record_every=1, seed=1)
     i = np.random.default_rng(1).permutation(10)[0]
-    g = optim.per_example_gradients(X[i:i + 1], y[i:i + 1], np.zeros(2))[0]
+    g = optim.per_example_gradients(X[i : i + 1], y[i : i + 1], np.zeros(2))[0]
     np.testing.assert_allclose(res.beta, -0.2 * np.sign(g), rtol=1e-9)
 
 
@@ -102,7 +110,7 @@ def test_dropout_first_step_uses_the_preconditioner():
     X, y, _ = _data(n=10, d=2)
     res = optim.dropout_sgd_preconditioned(X, y, 0.5, eps=1e-15, steps=1, record_every=1, seed=1)
     i = np.random.default_rng(1).permutation(10)[0]
-    g = optim.per_example_gradients(X[i:i + 1], y[i:i + 1], np.zeros(2))[0]
+    g = optim.per_example_gradients(X[i : i + 1], y[i : i + 1], np.zeros(2))[0]
     np.testing.assert_allclose(res.beta, -g / optim.dropout_preconditioner(X, np.zeros(2), 0.5), rtol=1e-9)
 
 

@@ -1,4 +1,5 @@
 """noising.optim with minibatches, the dropout objective and sparse designs (issue 13, sections 1-2)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,12 @@ METHODS = {
     "sgd": lambda X, y, **kw: optim.sgd(X, y, eta=0.3, **kw),
     "adagrad": lambda X, y, **kw: optim.adagrad(X, y, eta=0.2, **kw),
     "dropout": lambda X, y, **kw: optim.dropout_sgd_preconditioned(
-        X, y, kw.pop("delta", 0.4) if "delta" in kw else 0.4, refresh=3, **{k: v for k, v in kw.items()
-                                                                          if k != "unpenalized"}),
+        X,
+        y,
+        kw.pop("delta", 0.4) if "delta" in kw else 0.4,
+        refresh=3,
+        **{k: v for k, v in kw.items() if k != "unpenalized"},
+    ),
 }
 
 
@@ -34,8 +39,13 @@ def _first_order(n, seed, b):
 
 # ------------------------------------------------------------------ sparse = dense
 @settings(max_examples=20, deadline=None)
-@given(st.sampled_from(list(METHODS)), st.sampled_from([1, 4, 60]), st.sampled_from([None, 0.3, "vector"]),
-       st.integers(0, 1000), st.sampled_from(["csr", "csc", "coo"]))
+@given(
+    st.sampled_from(list(METHODS)),
+    st.sampled_from([1, 4, 60]),
+    st.sampled_from([None, 0.3, "vector"]),
+    st.integers(0, 1000),
+    st.sampled_from(["csr", "csc", "coo"]),
+)
 def test_every_method_gives_the_same_path_on_a_sparse_design(method, batch_size, delta, seed, fmt):
     D, y = _sparse_data(seed=seed)
     if delta == "vector":
@@ -60,7 +70,9 @@ def test_first_sgd_step_is_minus_eta_times_the_mean_gradient_of_the_batch(batch_
     D, y = _sparse_data(seed=3)
     n, d = D.shape
     rates = np.linspace(0.0, 0.6, d) if delta == "vector" else delta
-    res = optim.sgd(sp.csr_array(D), y, eta=0.7, steps=1, record_every=1, seed=5, batch_size=batch_size, delta=rates)
+    res = optim.sgd(
+        sp.csr_array(D), y, eta=0.7, steps=1, record_every=1, seed=5, batch_size=batch_size, delta=rates
+    )
     idx = _first_order(n, 5, min(batch_size, n))
     beta0 = np.zeros(d)
     g = fit.nll(D[idx], y[idx], beta0)[1]
@@ -72,8 +84,19 @@ def test_first_sgd_step_is_minus_eta_times_the_mean_gradient_of_the_batch(batch_
 def test_dropout_objective_step_uses_the_penalty_gradient_away_from_zero():
     D, y = _sparse_data(seed=4)
     beta0 = np.random.default_rng(0).standard_normal(D.shape[1])
-    res = optim.sgd(D, y, eta=0.1, decay=0.0, steps=1, record_every=1, seed=2, batch_size=7, delta=0.5,
-                    unpenalized=[0], beta0=beta0)
+    res = optim.sgd(
+        D,
+        y,
+        eta=0.1,
+        decay=0.0,
+        steps=1,
+        record_every=1,
+        seed=2,
+        batch_size=7,
+        delta=0.5,
+        unpenalized=[0],
+        beta0=beta0,
+    )
     idx = _first_order(D.shape[0], 2, 7)
     g = fit.nll(D[idx], y[idx], beta0)[1] + penalties.DropoutPenalty(D[idx], 0.5, unpenalized=[0]).grad(beta0)
     np.testing.assert_allclose(res.beta, beta0 - 0.1 * g / 7, rtol=1e-12)
@@ -116,23 +139,41 @@ def test_statistics_take_sparse_designs():
     G = optim.per_example_gradients(S, y, beta)
     assert sp.issparse(G)
     np.testing.assert_allclose(G.toarray(), optim.per_example_gradients(D, y, beta), rtol=1e-14)
-    for f in (lambda X: optim.adagrad_statistic(X, y, beta), lambda X: optim.dropout_statistic(X, beta),
-              lambda X: optim.dropout_preconditioner(X, beta, np.full(D.shape[1], 0.3)),
-              lambda X: optim.centred_dropout_penalty(X, beta, 0.5 * beta, 0.3)):
+    for f in (
+        lambda X: optim.adagrad_statistic(X, y, beta),
+        lambda X: optim.dropout_statistic(X, beta),
+        lambda X: optim.dropout_preconditioner(X, beta, np.full(D.shape[1], 0.3)),
+        lambda X: optim.centred_dropout_penalty(X, beta, 0.5 * beta, 0.3),
+    ):
         np.testing.assert_allclose(f(S), f(D), rtol=1e-12, atol=1e-15)
 
 
 # ------------------------------------------------------------------ bad input
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda X, y: optim.sgd(X, y, batch_size=0), ValueError, r"batch_size must be >= 1"),
-    (lambda X, y: optim.sgd(X, y, batch_size=2.0), TypeError, r"batch_size must be an integer"),
-    (lambda X, y: optim.sgd(X, y, unpenalized=[0]), ValueError, r"unpenalized only applies to the dropout"),
-    (lambda X, y: optim.adagrad(X, y, delta=1.0), ValueError, r"delta must be in \[0, 1\)"),
-    (lambda X, y: optim.adagrad(X, y, delta=[0.1, 0.2]), ValueError, r"delta has 2 per-feature rates"),
-    (lambda X, y: optim.sgd(X, y, delta=0.3, unpenalized=[99]), ValueError, r"unpenalized indices"),
-    (lambda X, y: optim.dropout_sgd_preconditioned(X, y, np.zeros(12)), ValueError, r"delta must be in \(0, 1\)"),
-    (lambda X, y: optim.sgd(X, y, steps=10**7, batch_size=10**4), ValueError, r"steps \* batch_size .* exceeds"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda X, y: optim.sgd(X, y, batch_size=0), ValueError, r"batch_size must be >= 1"),
+        (lambda X, y: optim.sgd(X, y, batch_size=2.0), TypeError, r"batch_size must be an integer"),
+        (
+            lambda X, y: optim.sgd(X, y, unpenalized=[0]),
+            ValueError,
+            r"unpenalized only applies to the dropout",
+        ),
+        (lambda X, y: optim.adagrad(X, y, delta=1.0), ValueError, r"delta must be in \[0, 1\)"),
+        (lambda X, y: optim.adagrad(X, y, delta=[0.1, 0.2]), ValueError, r"delta has 2 per-feature rates"),
+        (lambda X, y: optim.sgd(X, y, delta=0.3, unpenalized=[99]), ValueError, r"unpenalized indices"),
+        (
+            lambda X, y: optim.dropout_sgd_preconditioned(X, y, np.zeros(12)),
+            ValueError,
+            r"delta must be in \(0, 1\)",
+        ),
+        (
+            lambda X, y: optim.sgd(X, y, steps=10**7, batch_size=10**4),
+            ValueError,
+            r"steps \* batch_size .* exceeds",
+        ),
+    ],
+)
 def test_bad_minibatch_and_objective_arguments(call, exc, match):
     D, y = _sparse_data()
     for X in (D, sp.csr_array(D)):

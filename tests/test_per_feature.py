@@ -7,6 +7,7 @@ never dropped, the same as ``unpenalized``, (iii) the exact regularizer and the 
 agree with a brute-force sum over all masks with per-feature probabilities, (iv) sparse
 and dense designs agree, and (v) bad vectors are refused naming ``delta``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -47,14 +48,23 @@ def test_a_vector_of_equal_rates_gives_the_scalar_results(family):
     one, many = Dropout(0.3), Dropout(np.full(4, 0.3))
     for f in (regularizer.quadratic, regularizer.quadratic_gradient, regularizer.exact):
         np.testing.assert_allclose(f(X, beta, many, family), f(X, beta, one, family), rtol=1e-12)
-    np.testing.assert_allclose(regularizer.monte_carlo(X, beta, many, family, samples=2000),
-                               regularizer.monte_carlo(X, beta, one, family, samples=2000), rtol=1e-12)
+    np.testing.assert_allclose(
+        regularizer.monte_carlo(X, beta, many, family, samples=2000),
+        regularizer.monte_carlo(X, beta, one, family, samples=2000),
+        rtol=1e-12,
+    )
     pv, pg = penalties.DropoutPenalty(X, np.full(4, 0.3), family=family).value_and_grad(beta)
     sv, sg = penalties.DropoutPenalty(X, 0.3, family=family).value_and_grad(beta)
     np.testing.assert_allclose([pv, *pg], [sv, *sg], rtol=1e-12)
-    np.testing.assert_allclose(moments.central_moments(X, beta, many, 4), moments.central_moments(X, beta, one, 4),
-                               rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(moments.max_deviation(X, beta, many), moments.max_deviation(X, beta, one), rtol=1e-12)
+    np.testing.assert_allclose(
+        moments.central_moments(X, beta, many, 4),
+        moments.central_moments(X, beta, one, 4),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+    np.testing.assert_allclose(
+        moments.max_deviation(X, beta, many), moments.max_deviation(X, beta, one), rtol=1e-12
+    )
 
 
 def test_a_rate_of_zero_is_a_column_never_dropped():
@@ -94,8 +104,10 @@ def test_moments_equal_the_sum_over_all_masks():
     # the variance is sum_j delta_j / (1 - delta_j) x_ij^2 beta_j^2
     np.testing.assert_allclose(got[:, 2], ((X * beta) ** 2 * (delta / (1 - delta))).sum(axis=1), rtol=1e-12)
     np.testing.assert_allclose(Dropout(delta).variance(X, beta), got[:, 2], rtol=1e-12)
-    brute_max = np.max([np.abs((X * np.array(k) / (1 - delta)) @ beta - z)
-                        for k in itertools.product([0, 1], repeat=4)], axis=0)
+    brute_max = np.max(
+        [np.abs((X * np.array(k) / (1 - delta)) @ beta - z) for k in itertools.product([0, 1], repeat=4)],
+        axis=0,
+    )
     np.testing.assert_allclose(moments.max_deviation(X, beta, Dropout(delta)), brute_max, rtol=1e-12)
 
 
@@ -122,10 +134,15 @@ def test_penalty_gradient_matches_finite_differences(family):
     h = 1e-6
     fd = np.array([(pen.value(beta + h * e) - pen.value(beta - h * e)) / (2 * h) for e in np.eye(4)])
     np.testing.assert_allclose(pen.grad(beta), fd, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(pen.value(beta), 2.0 * regularizer.quadratic(X, beta, Dropout(delta), family),
-                               rtol=1e-12)
-    np.testing.assert_allclose(pen.grad(beta), 2.0 * regularizer.quadratic_gradient(X, beta, Dropout(delta), family),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        pen.value(beta), 2.0 * regularizer.quadratic(X, beta, Dropout(delta), family), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        pen.grad(beta),
+        2.0 * regularizer.quadratic_gradient(X, beta, Dropout(delta), family),
+        rtol=1e-12,
+        atol=1e-15,
+    )
 
 
 # ------------------------------------------------------------------ sparse = dense
@@ -140,24 +157,31 @@ def test_per_feature_rates_on_sparse_and_dense_designs_agree(seed, n, d, family)
     b = penalties.DropoutPenalty(X, delta, family=family).value_and_grad(beta)
     np.testing.assert_allclose(a[0], b[0], rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(a[1], b[1], rtol=1e-12, atol=1e-12 * max(1.0, np.abs(b[1]).max()))
-    np.testing.assert_allclose(regularizer.quadratic_gradient(S, beta, Dropout(delta), family),
-                               regularizer.quadratic_gradient(X, beta, Dropout(delta), family),
-                               rtol=1e-12, atol=1e-12 * max(1.0, np.abs(b[1]).max()))
+    np.testing.assert_allclose(
+        regularizer.quadratic_gradient(S, beta, Dropout(delta), family),
+        regularizer.quadratic_gradient(X, beta, Dropout(delta), family),
+        rtol=1e-12,
+        atol=1e-12 * max(1.0, np.abs(b[1]).max()),
+    )
     pen = semisup.SemiSupervisedDropoutPenalty(S, S, delta, 0.5, family=family)
     np.testing.assert_allclose(pen.value(beta), b[0], rtol=1e-12, atol=1e-300)
 
 
 # ------------------------------------------------------------------ bad vectors
-@pytest.mark.parametrize("bad, exc, pattern", [
-    ([0.1, 0.2], ValueError, r"delta has 2 per-feature rates but X has 4 columns"),
-    ([0.1, 0.2, 1.0, 0.3], ValueError, r"delta must be in \[0, 1\) for every feature, got 1.0"),
-    ([0.1, -0.2, 0.1, 0.3], ValueError, r"delta must be in \[0, 1\) for every feature, got -0.2"),
-    ([0.1, np.nan, 0.1, 0.3], ValueError, r"delta contains NaN"),
-    ([[0.1, 0.2, 0.1, 0.3]], ValueError, r"delta must be a number or a 1-D vector"),
-    ([True, False, True, False], TypeError, r"delta must hold real numbers"),
-    (["a", "b", "c", "d"], TypeError, r"delta must be an array of real numbers"),
-    ([0.1, 0.2j, 0.1, 0.3], TypeError, r"delta must be real"),
-], ids=["length", "one", "negative", "nan", "2-d", "bools", "strings", "complex"])
+@pytest.mark.parametrize(
+    "bad, exc, pattern",
+    [
+        ([0.1, 0.2], ValueError, r"delta has 2 per-feature rates but X has 4 columns"),
+        ([0.1, 0.2, 1.0, 0.3], ValueError, r"delta must be in \[0, 1\) for every feature, got 1.0"),
+        ([0.1, -0.2, 0.1, 0.3], ValueError, r"delta must be in \[0, 1\) for every feature, got -0.2"),
+        ([0.1, np.nan, 0.1, 0.3], ValueError, r"delta contains NaN"),
+        ([[0.1, 0.2, 0.1, 0.3]], ValueError, r"delta must be a number or a 1-D vector"),
+        ([True, False, True, False], TypeError, r"delta must hold real numbers"),
+        (["a", "b", "c", "d"], TypeError, r"delta must be an array of real numbers"),
+        ([0.1, 0.2j, 0.1, 0.3], TypeError, r"delta must be real"),
+    ],
+    ids=["length", "one", "negative", "nan", "2-d", "bools", "strings", "complex"],
+)
 def test_bad_rate_vectors_are_refused_naming_delta(bad, exc, pattern):
     X, _, _ = _problem(8)
     with pytest.raises(exc, match=pattern):

@@ -1,4 +1,5 @@
 """The noising regularizer: exact vs quadratic vs Monte Carlo, and bad input."""
+
 import warnings
 
 import mpmath
@@ -56,7 +57,9 @@ def test_gaussian_logistic_quadrature_matches_simpson():
 @pytest.mark.parametrize("noise", NOISES, ids=repr)
 def test_linear_family_quadratic_is_exact(noise):
     X, beta = _data()
-    assert R.exact(X, beta, noise, "linear") == pytest.approx(R.quadratic(X, beta, noise, "linear"), rel=1e-12)
+    assert R.exact(X, beta, noise, "linear") == pytest.approx(
+        R.quadratic(X, beta, noise, "linear"), rel=1e-12
+    )
 
 
 def test_per_example_sums_to_total_and_zero_noise_gives_zero():
@@ -77,7 +80,8 @@ def test_small_delta_slope():
     X, beta = _data(n=2, d=3)
     delta = 1e-7
     assert R.exact(X, beta, noising.Dropout(delta)) / delta == pytest.approx(
-        R.dropout_small_delta_slope(X, beta), rel=1e-5)
+        R.dropout_small_delta_slope(X, beta), rel=1e-5
+    )
 
 
 def test_exact_d20_enumerates_every_mask():
@@ -94,10 +98,13 @@ def test_exact_only_enumerates_nonzero_terms():
     x = np.zeros(200)
     x[:5] = 1.0
     beta = np.ones(200)
-    assert R.exact(x, beta, noising.Dropout(0.5)) == pytest.approx(R.exact(x[:5], beta[:5], noising.Dropout(0.5)))
+    assert R.exact(x, beta, noising.Dropout(0.5)) == pytest.approx(
+        R.exact(x[:5], beta[:5], noising.Dropout(0.5))
+    )
 
 
 # ---- bad input -------------------------------------------------------------------------
+
 
 def test_too_many_features_points_to_monte_carlo():
     x = np.ones(R.MAX_EXACT_FEATURES + 1)
@@ -130,8 +137,10 @@ def test_noise_must_be_a_noise_model(f):
         f(np.ones((1, 2)), np.ones(2), 0.5)
 
 
-@pytest.mark.parametrize("samples, exc", [(0, ValueError), (-5, ValueError), (10**10, ValueError),
-                                          (2.5, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "samples, exc",
+    [(0, ValueError), (-5, ValueError), (10**10, ValueError), (2.5, TypeError), (True, TypeError)],
+)
 def test_monte_carlo_rejects_bad_sample_counts(samples, exc):
     with pytest.raises(exc, match="samples"):
         R.monte_carlo(np.ones((1, 2)), np.ones(2), noising.Dropout(0.5), samples=samples)
@@ -155,11 +164,13 @@ def test_exact_dropout_properties(X, delta, data):
     # Jensen: A convex and E[x~ beta] = x beta, so R >= 0; R^q >= 0 since A'' >= 0 (exactly)
     assert r >= 0 and q >= 0
     # linear family: exact equals quadratic
-    assert R.exact(X, beta, noise, "linear") == pytest.approx(R.quadratic(X, beta, noise, "linear"), rel=1e-9, abs=1e-12)
+    assert R.exact(X, beta, noise, "linear") == pytest.approx(
+        R.quadratic(X, beta, noise, "linear"), rel=1e-9, abs=1e-12
+    )
     # Taylor with Lagrange remainder: |R - R^q| <= max|A'''|/6 * sum_i E|Delta_i|^3
     # (bounded here by the crude max |Delta| over masks times the variance)
     W = X * beta
-    max_dev = (np.abs(W).sum(axis=1) * max(1.0, 1 / (1 - delta)))
+    max_dev = np.abs(W).sum(axis=1) * max(1.0, 1 / (1 - delta))
     bound = (1 / (6 * np.sqrt(3))) / 6 * (max_dev * noise.variance(X, beta)).sum()
     assert abs(r - q) <= bound + 1e-10
 
@@ -223,7 +234,9 @@ def _dropout_reference(X, beta, delta):
                 b = _logistic_remainder_mp(z, dev)
                 dsig = 1 / (1 + mpmath.exp(-(z + dev))) - sz
                 r += prob * b
-                err += prob * ((d + 1) * S * (2 * abs(dsig) + dsz * abs(dev)) + 32 * b * (1 + abs(z) + abs(dev)))
+                err += prob * (
+                    (d + 1) * S * (2 * abs(dsig) + dsz * abs(dev)) + 32 * b * (1 + abs(z) + abs(dev))
+                )
             out.append(float(r))
             tol.append(float(4 * EPS * err))
     return np.array(out), np.array(tol)

@@ -1,4 +1,5 @@
 """Tests of noising.semisup (the semi-supervised dropout penalty) and data.bag_of_words."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,11 @@ def _designs(seed=0, n=12, m=30, d=4):
 def test_value_matches_the_formula_through_regularizer_quadratic():
     X, Z, beta = _designs()
     pen = semisup.SemiSupervisedDropoutPenalty(X, Z, 0.3, 0.5)
-    expected = 12 / (12 + 0.5 * 30) * (regularizer.quadratic(X, beta, Dropout(0.3))
-                                       + 0.5 * regularizer.quadratic(Z, beta, Dropout(0.3)))
+    expected = (
+        12
+        / (12 + 0.5 * 30)
+        * (regularizer.quadratic(X, beta, Dropout(0.3)) + 0.5 * regularizer.quadratic(Z, beta, Dropout(0.3)))
+    )
     assert np.isclose(pen.value(beta), expected, rtol=1e-12)
     assert pen.n == 12 and pen.m == 30 and np.isclose(pen.weight, 12 / 27)
     assert "m=30" in repr(pen)
@@ -51,8 +55,12 @@ def test_unpenalized_intercept_is_not_penalised():
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(float, (5, 3), elements=st.floats(-2, 2)), arrays(float, 3, elements=st.floats(-2, 2)),
-       st.floats(0, 5), st.floats(0.05, 0.95))
+@given(
+    arrays(float, (5, 3), elements=st.floats(-2, 2)),
+    arrays(float, 3, elements=st.floats(-2, 2)),
+    st.floats(0, 5),
+    st.floats(0.05, 0.95),
+)
 def test_duplicating_the_labelled_rows_leaves_the_penalty_unchanged(X, beta, alpha, delta):
     """R_* is an average: unlabelled rows identical to the labelled ones change nothing."""
     plain = penalties.DropoutPenalty(X, delta).value(beta)
@@ -62,8 +70,12 @@ def test_duplicating_the_labelled_rows_leaves_the_penalty_unchanged(X, beta, alp
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(float, (4, 2), elements=st.floats(-2, 2)), arrays(float, (6, 2), elements=st.floats(-2, 2)),
-       arrays(float, 2, elements=st.floats(-2, 2)), st.floats(0, 10))
+@given(
+    arrays(float, (4, 2), elements=st.floats(-2, 2)),
+    arrays(float, (6, 2), elements=st.floats(-2, 2)),
+    arrays(float, 2, elements=st.floats(-2, 2)),
+    st.floats(0, 10),
+)
 def test_penalty_is_between_its_two_parts(X, Z, beta, alpha):
     """R_* lies between the per-example averages of the labelled and unlabelled penalties (times n)."""
     lab = penalties.DropoutPenalty(X, 0.5).value(beta) / 4
@@ -139,7 +151,9 @@ def test_bag_of_words_shapes_probabilities_and_seed():
     assert a.discriminative.sum() == 6 and a.discriminative[-6:].all()
     # only the discriminative words differ between the classes, and they are the rarest
     ratio = a.word_prob[1] / a.word_prob[0]
-    assert np.allclose(ratio[~a.discriminative], ratio[0]) and not np.allclose(ratio[a.discriminative], ratio[0])
+    assert np.allclose(ratio[~a.discriminative], ratio[0]) and not np.allclose(
+        ratio[a.discriminative], ratio[0]
+    )
     # the geometric mean over the classes is proportional to the Zipf base frequency: decreasing
     assert np.all(np.diff(np.sqrt(a.word_prob[0] * a.word_prob[1])) < 0)
 

@@ -7,6 +7,7 @@ same function on ``X.toarray()``. Bad input is checked at the end: NaN and infin
 among the stored values, integer and boolean dtypes, shapes that disagree, complex
 values, and the functions that need a dense design.
 """
+
 from __future__ import annotations
 
 import tracemalloc
@@ -17,7 +18,19 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from noising import Dropout, Gaussian, data, fisher, fit, moments, optim, penalties, regularizer, semisup, taylor
+from noising import (
+    Dropout,
+    Gaussian,
+    data,
+    fisher,
+    fit,
+    moments,
+    optim,
+    penalties,
+    regularizer,
+    semisup,
+    taylor,
+)
 from noising._validate import check_design
 
 FORMATS = ["csr", "csc", "coo", "lil", "dok", "bsr", "dia", "raw-csr"]
@@ -64,8 +77,9 @@ def designs(draw, max_n=12, max_d=7, scale=1.0):
         D[:, rng.integers(d)] = 0.0  # an empty column
     fmt = draw(st.sampled_from(FORMATS))
     kind = draw(st.sampled_from(["array", "matrix"]))
-    S = _sparse(D, fmt, kind=kind, explicit_zeros=draw(st.integers(0, 3)),
-                duplicates=draw(st.booleans()), rng=rng)
+    S = _sparse(
+        D, fmt, kind=kind, explicit_zeros=draw(st.integers(0, 3)), duplicates=draw(st.booleans()), rng=rng
+    )
     beta = rng.standard_normal(d)
     y = (rng.random(n) < 0.5).astype(float)
     return D, S, beta, y
@@ -114,8 +128,13 @@ def test_integer_and_boolean_sparse_designs_become_float(dtype):
 
 # ------------------------------------------------------------------ penalties
 @settings(max_examples=80, deadline=None)
-@given(designs(), st.sampled_from(FAMILIES), st.floats(0.0, 0.9), st.floats(0.0, 3.0),
-       st.sampled_from([None, [0], [-1]]))
+@given(
+    designs(),
+    st.sampled_from(FAMILIES),
+    st.floats(0.0, 0.9),
+    st.floats(0.0, 3.0),
+    st.sampled_from([None, [0], [-1]]),
+)
 def test_dropout_penalty_sparse_equals_dense(case, family, delta, lam, unpenalized):
     D, S, beta, _ = case
     vs, gs = penalties.DropoutPenalty(S, delta, lam, family, unpenalized).value_and_grad(beta)
@@ -134,11 +153,15 @@ def test_noising_penalty_and_quadratic_sparse_equal_dense(case, family, noise):
     vd, gd = penalties.NoisingPenalty(D, noise, family, lam=2.0).value_and_grad(beta)
     _close(vs, vd)
     _close(gs, gd)
-    _close(regularizer.quadratic(S, beta, noise, family, per_example=True),
-           regularizer.quadratic(D, beta, noise, family, per_example=True))
+    _close(
+        regularizer.quadratic(S, beta, noise, family, per_example=True),
+        regularizer.quadratic(D, beta, noise, family, per_example=True),
+    )
     _close(regularizer.quadratic(S, beta, noise, family), regularizer.quadratic(D, beta, noise, family))
-    _close(regularizer.quadratic_gradient(S, beta, noise, family),
-           regularizer.quadratic_gradient(D, beta, noise, family))
+    _close(
+        regularizer.quadratic_gradient(S, beta, noise, family),
+        regularizer.quadratic_gradient(D, beta, noise, family),
+    )
     _close(noise.variance(S, beta), noise.variance(D, beta))
 
 
@@ -176,9 +199,11 @@ def test_likelihood_fisher_and_predictions_sparse_equal_dense(case, family):
 def test_fit_glm_sparse_equals_dense(case, family, delta):
     D, S, _, y = case
     y = _labels(y, family)
-    for make in (lambda X: penalties.DropoutPenalty(X, delta, family=family) + penalties.L2(1.0),
-                 lambda X: penalties.L2(0.5),
-                 lambda X: penalties.NoisingPenalty(X, Dropout(delta), family) + penalties.L2(1.0)):
+    for make in (
+        lambda X: penalties.DropoutPenalty(X, delta, family=family) + penalties.L2(1.0),
+        lambda X: penalties.L2(0.5),
+        lambda X: penalties.NoisingPenalty(X, Dropout(delta), family) + penalties.L2(1.0),
+    ):
         rs = fit.fit_glm(S, y, make(S), family, tol=1e-10)
         rd = fit.fit_glm(D, y, make(D), family, tol=1e-10)
         # (whether L-BFGS-B's line search reaches tol * n exactly may differ in the last ulp: compare numbers)
@@ -207,8 +232,10 @@ def test_semisupervised_penalty_and_fit_sparse_equal_dense(case_x, case_z, delta
     pm = semisup.SemiSupervisedDropoutPenalty(S, Dz, delta, alpha, unpenalized=[0])
     _close(pm.value(beta), vd)
     empty = sp.csr_array((0, d))
-    _close(semisup.SemiSupervisedDropoutPenalty(S, empty, delta, alpha).value(beta),
-           penalties.DropoutPenalty(D, delta).value(beta))
+    _close(
+        semisup.SemiSupervisedDropoutPenalty(S, empty, delta, alpha).value(beta),
+        penalties.DropoutPenalty(D, delta).value(beta),
+    )
 
 
 def test_fit_semisupervised_takes_sparse_designs():
@@ -263,7 +290,9 @@ def test_a_sparse_fit_is_never_densified():
     n, d = 20_000, 2_000
     X = sp.random_array((n, d), density=1e-3, format="csr", rng=rng)  # 40,000 stored values
     y = (rng.random(n) < 0.5).astype(float)
-    peak = _peak_bytes(lambda: fit.fit_glm(X, y, penalties.DropoutPenalty(X, 0.5) + penalties.L2(1.0), max_iter=20))
+    peak = _peak_bytes(
+        lambda: fit.fit_glm(X, y, penalties.DropoutPenalty(X, 0.5) + penalties.L2(1.0), max_iter=20)
+    )
     assert peak < 30e6, f"peak {peak / 1e6:.0f} MB, a dense copy is 320 MB"
 
 
@@ -288,8 +317,9 @@ SPARSE_CALLS = {
     "fit.dropout_sgd": lambda X: fit.dropout_sgd(X, np.array([1.0, 0.0]), 0.3, epochs=1),
     "optim.sgd": lambda X: optim.sgd(X, np.array([1.0, 0.0]), steps=3),
     "optim.adagrad": lambda X: optim.adagrad(X, np.array([1.0, 0.0]), steps=3, delta=0.3),
-    "optim.dropout_sgd_preconditioned": lambda X: optim.dropout_sgd_preconditioned(X, np.array([1.0, 0.0]), 0.3,
-                                                                                  steps=3),
+    "optim.dropout_sgd_preconditioned": lambda X: optim.dropout_sgd_preconditioned(
+        X, np.array([1.0, 0.0]), 0.3, steps=3
+    ),
     "optim.dropout_statistic": lambda X: optim.dropout_statistic(X, np.ones(3)),
     "optim.per_example_gradients": lambda X: optim.per_example_gradients(X, np.array([1.0, 0.0]), np.ones(3)),
 }
@@ -328,9 +358,25 @@ def test_complex_sparse_designs_are_type_errors(call):
         SPARSE_CALLS[call](sp.csr_array(GOOD.astype(complex) + 1j))
 
 
-@pytest.mark.parametrize("call", [c for c in SPARSE_CALLS if c not in {
-    "penalties.DropoutPenalty", "penalties.NoisingPenalty", "fit.fit_glm", "semisup.X", "semisup.Z",
-    "fit.dropout_sgd", "optim.sgd", "optim.adagrad", "optim.dropout_sgd_preconditioned"}])
+@pytest.mark.parametrize(
+    "call",
+    [
+        c
+        for c in SPARSE_CALLS
+        if c
+        not in {
+            "penalties.DropoutPenalty",
+            "penalties.NoisingPenalty",
+            "fit.fit_glm",
+            "semisup.X",
+            "semisup.Z",
+            "fit.dropout_sgd",
+            "optim.sgd",
+            "optim.adagrad",
+            "optim.dropout_sgd_preconditioned",
+        }
+    ],
+)
 def test_beta_that_disagrees_with_a_sparse_design_is_a_value_error(call):
     wide = _sparse(np.hstack([GOOD, GOOD]), "csr")  # 6 columns, beta has 3
     with pytest.raises(ValueError, match=r"\bbeta\b.*\(6,\)"):
@@ -360,14 +406,20 @@ def test_a_sparse_beta_is_a_type_error():
         fit.nll(_sparse(GOOD, "csr"), np.array([1.0, 0.0]), sp.csr_array(np.ones((1, 3))))
 
 
-@pytest.mark.parametrize("call", [
-    lambda X: regularizer.exact(X, np.ones(3), Dropout(0.3)),
-    lambda X: moments.central_moments(X, np.ones(3), Dropout(0.3), 2),
-    lambda X: moments.max_deviation(X, np.ones(3), Dropout(0.3)),
-    lambda X: taylor.partial_sum(X, np.ones(3), Dropout(0.3), 3),
-], ids=["exact", "central_moments", "max_deviation", "partial_sum"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda X: regularizer.exact(X, np.ones(3), Dropout(0.3)),
+        lambda X: moments.central_moments(X, np.ones(3), Dropout(0.3), 2),
+        lambda X: moments.max_deviation(X, np.ones(3), Dropout(0.3)),
+        lambda X: taylor.partial_sum(X, np.ones(3), Dropout(0.3), 3),
+    ],
+    ids=["exact", "central_moments", "max_deviation", "partial_sum"],
+)
 def test_methods_dense_by_nature_refuse_a_sparse_design_clearly(call):
-    with pytest.raises(TypeError, match=r"^X is a scipy.sparse csr (array|matrix).*(enumerate|masks).*toarray\(\)"):
+    with pytest.raises(
+        TypeError, match=r"^X is a scipy.sparse csr (array|matrix).*(enumerate|masks).*toarray\(\)"
+    ):
         call(_sparse(GOOD, "csr"))
 
 
@@ -379,8 +431,11 @@ def test_fisher_information_refuses_a_matrix_too_large_to_hold():
 
 # ------------------------------------------------------------------ the rest of section 1
 @settings(max_examples=40, deadline=None)
-@given(designs(), st.sampled_from(FAMILIES),
-       st.sampled_from([Dropout(0.3), Dropout([0.0, 0.2, 0.5, 0.7, 0.1, 0.3, 0.4]), Gaussian(0.6)]))
+@given(
+    designs(),
+    st.sampled_from(FAMILIES),
+    st.sampled_from([Dropout(0.3), Dropout([0.0, 0.2, 0.5, 0.7, 0.1, 0.3, 0.4]), Gaussian(0.6)]),
+)
 def test_monte_carlo_and_small_delta_slope_sparse_equal_dense(case, family, noise):
     D, S, beta, _ = case
     if noise == Dropout([0.0, 0.2, 0.5, 0.7, 0.1, 0.3, 0.4]):
@@ -388,8 +443,10 @@ def test_monte_carlo_and_small_delta_slope_sparse_equal_dense(case, family, nois
     a = regularizer.monte_carlo(S, beta, noise, family, samples=500, seed=3, per_example=True)
     b = regularizer.monte_carlo(D, beta, noise, family, samples=500, seed=3, per_example=True)
     _close(a, b, rtol=1e-10)  # the same draws; the deviations are summed in another order
-    _close(regularizer.dropout_small_delta_slope(S, beta, family, per_example=True),
-           regularizer.dropout_small_delta_slope(D, beta, family, per_example=True))
+    _close(
+        regularizer.dropout_small_delta_slope(S, beta, family, per_example=True),
+        regularizer.dropout_small_delta_slope(D, beta, family, per_example=True),
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -423,16 +480,25 @@ def test_dropout_sgd_on_a_sparse_design():
     delta = np.linspace(0.0, 0.6, 25)
     clean = -fit.nll(D, y, np.zeros(25))[1] / 300
     for X in (S, D):
-        mean = np.mean([fit.dropout_sgd(X, y, delta, epochs=1, batch_size=300, lr=1.0, seed=k,
-                                        average=False).beta for k in range(300)], axis=0)
+        mean = np.mean(
+            [
+                fit.dropout_sgd(X, y, delta, epochs=1, batch_size=300, lr=1.0, seed=k, average=False).beta
+                for k in range(300)
+            ],
+            axis=0,
+        )
         np.testing.assert_allclose(mean, clean, atol=0.01)
 
 
-@pytest.mark.parametrize("make", [
-    lambda X: penalties.DropoutPenalty(X, 0.4, unpenalized=[0]),
-    lambda X: 2.0 * penalties.DropoutPenalty(X, np.linspace(0, 0.5, 12)) + penalties.L2(0.3),
-    lambda X: semisup.SemiSupervisedDropoutPenalty(X, X[:7], 0.3, 0.5),
-], ids=["dropout", "sum", "semisup"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda X: penalties.DropoutPenalty(X, 0.4, unpenalized=[0]),
+        lambda X: 2.0 * penalties.DropoutPenalty(X, np.linspace(0, 0.5, 12)) + penalties.L2(0.3),
+        lambda X: semisup.SemiSupervisedDropoutPenalty(X, X[:7], 0.3, 0.5),
+    ],
+    ids=["dropout", "sum", "semisup"],
+)
 def test_a_sparse_fit_shares_its_products_with_a_penalty_on_the_same_design(make):
     """fit_glm's fused path (z and one X^T product shared) gives the same numbers as the plain one."""
     from noising.penalties import _fused

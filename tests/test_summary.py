@@ -1,4 +1,5 @@
 """Tests of noising.summary.t_interval."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ SymPy); SymPy's repeated differentiation at rational points; a high-precision
 Taylor-coefficient recurrence for the sigmoid (sigma' = sigma - sigma^2) in mpmath;
 and a brute-force mpmath enumeration of dropout masks for the moments.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,14 @@ from noising import derivatives, moments, regularizer, softmax, taylor
 
 # --------------------------------------------------------------------------- triangle
 
-OEIS_ROWS = {1: [1], 2: [1, 2], 3: [1, 6, 6], 4: [1, 14, 36, 24], 5: [1, 30, 150, 240, 120],
-             6: [1, 62, 540, 1560, 1800, 720]}
+OEIS_ROWS = {
+    1: [1],
+    2: [1, 2],
+    3: [1, 6, 6],
+    4: [1, 14, 36, 24],
+    5: [1, 30, 150, 240, 120],
+    6: [1, 62, 540, 1560, 1800, 720],
+}
 
 
 @pytest.mark.parametrize("k", sorted(OEIS_ROWS))
@@ -35,7 +42,9 @@ def test_triangle_known_rows(k):
 def test_triangle_is_j_factorial_stirling2(k):
     from sympy.functions.combinatorial.numbers import stirling
 
-    assert derivatives.triangle(k) == [math.factorial(j) * int(stirling(k, j, kind=2)) for j in range(1, k + 1)]
+    assert derivatives.triangle(k) == [
+        math.factorial(j) * int(stirling(k, j, kind=2)) for j in range(1, k + 1)
+    ]
 
 
 @pytest.mark.parametrize("k", range(1, 40))
@@ -64,6 +73,7 @@ def test_triangle_rejects_a_k_that_is_not_an_integer(bad):
 
 
 # ------------------------------------------------------------------ derivatives of A
+
 
 def _even_derivative_at_zero(m):
     """A^(m)(0) exactly: (2^m - 1) B_m / m for even m >= 2 (tanh series), 0 for odd m >= 3."""
@@ -175,9 +185,16 @@ def test_derivatives_shapes():
 
 @pytest.mark.parametrize(
     "k, z, exc, name",
-    [(-1, 0.0, ValueError, "k"), (2.0, 0.0, TypeError, "k"), (True, 0.0, TypeError, "k"),
-     (10**6, 0.0, ValueError, "k"), (3, np.nan, ValueError, "z"), (3, np.inf, ValueError, "z"),
-     (3, [0.0, np.nan], ValueError, "z"), (3, 1j, TypeError, "z")],
+    [
+        (-1, 0.0, ValueError, "k"),
+        (2.0, 0.0, TypeError, "k"),
+        (True, 0.0, TypeError, "k"),
+        (10**6, 0.0, ValueError, "k"),
+        (3, np.nan, ValueError, "z"),
+        (3, np.inf, ValueError, "z"),
+        (3, [0.0, np.nan], ValueError, "z"),
+        (3, 1j, TypeError, "z"),
+    ],
 )
 def test_derivative_bad_input(k, z, exc, name):
     with pytest.raises(exc, match=f"^{name} "):
@@ -223,12 +240,18 @@ def test_property_theorem1_corrected(z, k):
     extra = 0 if z == 0 else max(0, int(-math.log10(abs(z))))
     with mpmath.workdps(80 + 2 * extra):
         p = 1 / (1 + mpmath.exp(-mpmath.mpf(z)))
-        val = p * (1 - p) * mpmath.fsum((-1) ** (j - 1) * t * p ** (j - 1)
-                                        for j, t in enumerate(derivatives.triangle(k), start=1))
+        val = (
+            p
+            * (1 - p)
+            * mpmath.fsum(
+                (-1) ** (j - 1) * t * p ** (j - 1) for j, t in enumerate(derivatives.triangle(k), start=1)
+            )
+        )
     assert derivatives.softplus_derivative(k + 1, z) == pytest.approx(float(val), rel=1e-14, abs=1e-300)
 
 
 # ----------------------------------------------------------------------------- radius
+
 
 def test_radius_values():
     assert derivatives.radius(0.0) == math.pi
@@ -261,11 +284,11 @@ def test_root_test_radius_matches_the_inline_root_test_and_known_series():
     assert derivatives.root_test_radius(coef, 251) == pytest.approx(min(est), rel=1e-12)
     # sum (t/r)^n has radius r; the estimate 1/max n^(1/n)/r approaches it from below
     r = 2.5
-    geometric = [r ** -n for n in range(400)]
+    geometric = [r**-n for n in range(400)]
     assert derivatives.root_test_radius(geometric, 399) == pytest.approx(r / 399 ** (1 / 399), rel=1e-12)
     assert derivatives.root_test_radius(geometric, 10) < derivatives.root_test_radius(geometric, 300) < r
     # zero coefficients (odd orders of sigma at 0) are skipped
-    assert derivatives.root_test_radius([0.0, 0.0, 1.0, 0.0], 1) == pytest.approx(0.5 ** 0.5)
+    assert derivatives.root_test_radius([0.0, 0.0, 1.0, 0.0], 1) == pytest.approx(0.5**0.5)
 
 
 @pytest.mark.parametrize(
@@ -290,6 +313,7 @@ def test_radius_bad_input(bad):
 
 # -------------------------------------------------------------- moments and R_k
 
+
 def _moments_reference(x, beta, delta, order, absolute=False):
     """Brute-force mpmath enumeration of the dropout masks for one example."""
     d = len(x)
@@ -299,8 +323,9 @@ def _moments_reference(x, beta, delta, order, absolute=False):
         for mask in range(2**d):
             keep = [(mask >> j) & 1 for j in range(d)]
             prob = mpmath.fprod(1 - mpmath.mpf(delta) if k else mpmath.mpf(delta) for k in keep)
-            zt = mpmath.fsum(mpmath.mpf(a) * mpmath.mpf(b) / (1 - mpmath.mpf(delta))
-                             for a, b, k in zip(x, beta, keep) if k)
+            zt = mpmath.fsum(
+                mpmath.mpf(a) * mpmath.mpf(b) / (1 - mpmath.mpf(delta)) for a, b, k in zip(x, beta, keep) if k
+            )
             dev = abs(zt - z) if absolute else zt - z
             for m in range(order + 1):
                 out[m] += prob * dev**m
@@ -331,9 +356,13 @@ def test_partial_sum_order_two_is_the_quadratic_approximation():
     X, beta = rng.normal(size=(20, 5)), rng.normal(size=5)
     for noise in (noising.Dropout(0.4), noising.Gaussian(0.3)):
         assert taylor.partial_sum(X, beta, noise, 2) == pytest.approx(
-            regularizer.quadratic(X, beta, noise), rel=1e-13)
-        np.testing.assert_allclose(taylor.partial_sum(X, beta, noise, 2, per_example=True),
-                                   regularizer.quadratic(X, beta, noise, per_example=True), rtol=1e-13)
+            regularizer.quadratic(X, beta, noise), rel=1e-13
+        )
+        np.testing.assert_allclose(
+            taylor.partial_sum(X, beta, noise, 2, per_example=True),
+            regularizer.quadratic(X, beta, noise, per_example=True),
+            rtol=1e-13,
+        )
 
 
 def test_partial_sum_converges_to_exact_inside_the_radius():
@@ -396,6 +425,7 @@ def test_zero_dropout_or_zero_weights_give_zero():
 
 # ------------------------------------------------- absolute moments, max deviation
 
+
 def test_absolute_moments_dropout_and_gaussian():
     rng = np.random.default_rng(3)
     x, beta = rng.normal(size=5), rng.normal(size=5)
@@ -413,8 +443,9 @@ def test_max_deviation_matches_enumeration():
     X, beta = rng.normal(size=(7, 6)), rng.normal(size=6)
     for delta in (0.1, 0.5, 0.8):
         dev, _ = moments.dropout_deviations(X * beta, delta)
-        np.testing.assert_allclose(moments.max_deviation(X, beta, noising.Dropout(delta)),
-                                   np.abs(dev).max(axis=1), rtol=1e-13)
+        np.testing.assert_allclose(
+            moments.max_deviation(X, beta, noising.Dropout(delta)), np.abs(dev).max(axis=1), rtol=1e-13
+        )
     assert np.all(moments.max_deviation(X, beta, noising.Dropout(0.0)) == 0.0)
     assert moments.max_deviation([1.0, 1.0], [2.0, -2.0], noising.Dropout(0.5))[0] == 4.0
 
@@ -427,6 +458,7 @@ def test_max_deviation_bad_input():
 
 
 # ----------------------------------------------------------------- softmax / LSE
+
 
 def test_lse_two_classes_is_softplus():
     for z0 in (-3.0, 0.0, 2.0):
@@ -448,6 +480,7 @@ def test_lse_three_equal_classes_has_radius_two_pi_over_three():
 def test_lse_matches_mpmath_numerical_taylor():
     eta, v = [0.5, -1.0, 0.25], [1, -2, 3]
     with mpmath.workdps(50):
+
         def f(t):
             return mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(e) + vk * t) for e, vk in zip(eta, v)))
 

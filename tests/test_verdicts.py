@@ -99,4 +99,7 @@ def test_find_ledger_from_a_chapter_folder(tmp_path):
     (tmp_path / "book" / "claims.md").write_text("", encoding="utf-8")
     (tmp_path / "notebooks").mkdir()
     assert V.find_ledger(tmp_path / "notebooks") == tmp_path / "book" / "claims.md"
-    assert V.find_ledger(tmp_path.parent / "elsewhere-that-does-not-exist") in (None, V.find_ledger(tmp_path.parent))
+    assert V.find_ledger(tmp_path.parent / "elsewhere-that-does-not-exist") in (
+        None,
+        V.find_ledger(tmp_path.parent),
+    )

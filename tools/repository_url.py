@@ -10,6 +10,7 @@ address is empty, since CFF wants a URL there), so the two never disagree:
 
 ``tests/test_citation.py`` runs the check.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -10,6 +10,7 @@ Nothing is written beside the source: an ``.ipynb`` in ``notebooks/`` would be a
 copy of the chapter that nobody edits. A failing cell stops the run with its traceback;
 the notebook is still written, up to the failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,15 +59,21 @@ def run(name: str, outdir: Path, timeout: int = 600) -> Path:
     nb = jupytext.read(source)
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / f"{source.stem}.ipynb"
-    client = NotebookClient(nb, timeout=timeout, kernel_manager_class=ipc_manager(KernelManager),
-                            resources={"metadata": {"path": str(source.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_manager_class=ipc_manager(KernelManager),
+        resources={"metadata": {"path": str(source.parent)}},
+    )
     try:
         client.execute()
     finally:
         nbformat.write(nb, target)
         figures = write_figures(nb, outdir / f"{source.stem}_files")
-        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
-              f" ({len(figures)} figures also as PNG in {target.stem}_files/)")
+        print(
+            f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+            f" ({len(figures)} figures also as PNG in {target.stem}_files/)"
+        )
     return target
 
 

@@ -17,6 +17,7 @@ writes the notebook to ``jupyter_execute`` *without* its outputs (myst-nb 1.4 me
 the cached outputs into a copy and writes the original). The outputs are then taken
 from the same cache here, so the download is always the executed notebook.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

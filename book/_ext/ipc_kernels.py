@@ -12,6 +12,7 @@ Used twice: ``conftest.py`` gives nbval (the test suite) such kernels, and, as
 a Sphinx extension, this module gives them to the notebooks myst-nb executes
 through jupyter-cache while the book builds.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -66,7 +66,9 @@ def summary_markdown(claims):
         "| :--- | :--- | :--- | :--- |",
     ]
     for cid, c in claims.items():
-        lines.append(f"| {{ref}}`{cid} <claim-{cid.lower()}>` | {_cell(c['title'])} | {c['verdict']} | {_evidence(c)} |")
+        lines.append(
+            f"| {{ref}}`{cid} <claim-{cid.lower()}>` | {_cell(c['title'])} | {c['verdict']} | {_evidence(c)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -80,8 +82,10 @@ def source_of(claim):
     for key, heading in SOURCES:
         if source.startswith(key):
             return heading
-    raise ValueError(f"{claim['title']!r}: its Source {source!r} names no known paper; start it with one of "
-                     + ", ".join(k for k, _ in SOURCES))
+    raise ValueError(
+        f"{claim['title']!r}: its Source {source!r} names no known paper; start it with one of "
+        + ", ".join(k for k, _ in SOURCES)
+    )
 
 
 def errata_markdown(claims):
@@ -188,7 +192,9 @@ def _replace_marker(source, marker, text):
 
 def generate(app, docname, source):
     """``source-read`` handler: replace each page's marker line by its generated block."""
-    markers = [m for m in ("claims-summary", "errata-list", "cite-book", "cite-list") if f"% {m}" in source[0]]
+    markers = [
+        m for m in ("claims-summary", "errata-list", "cite-book", "cite-list") if f"% {m}" in source[0]
+    ]
     if not markers:
         return
     path = Path(app.srcdir) / LEDGER

@@ -28,6 +28,7 @@
 * **No blank pages.** The PDF is one-sided (``oneside,openany``): no empty page after
   the title, the contents or a part page.
 """
+
 from __future__ import annotations
 
 from docutils import nodes
@@ -96,13 +97,40 @@ UNICODE = {
     "2033": r"\ensuremath{''}",
 }
 _GREEK = {
-    "03B1": "alpha", "03B2": "beta", "03B3": "gamma", "03B4": "delta", "03B5": "epsilon",
-    "03B6": "zeta", "03B7": "eta", "03B8": "theta", "03B9": "iota", "03BA": "kappa",
-    "03BB": "lambda", "03BC": "mu", "03BD": "nu", "03BE": "xi", "03C0": "pi", "03C1": "rho",
-    "03C3": "sigma", "03C4": "tau", "03C5": "upsilon", "03C6": "phi", "03C7": "chi",
-    "03C8": "psi", "03C9": "omega", "03D5": "phi", "0393": "Gamma", "0394": "Delta",
-    "0398": "Theta", "039B": "Lambda", "039E": "Xi", "03A0": "Pi", "03A3": "Sigma",
-    "03A6": "Phi", "03A8": "Psi", "03A9": "Omega",
+    "03B1": "alpha",
+    "03B2": "beta",
+    "03B3": "gamma",
+    "03B4": "delta",
+    "03B5": "epsilon",
+    "03B6": "zeta",
+    "03B7": "eta",
+    "03B8": "theta",
+    "03B9": "iota",
+    "03BA": "kappa",
+    "03BB": "lambda",
+    "03BC": "mu",
+    "03BD": "nu",
+    "03BE": "xi",
+    "03C0": "pi",
+    "03C1": "rho",
+    "03C3": "sigma",
+    "03C4": "tau",
+    "03C5": "upsilon",
+    "03C6": "phi",
+    "03C7": "chi",
+    "03C8": "psi",
+    "03C9": "omega",
+    "03D5": "phi",
+    "0393": "Gamma",
+    "0394": "Delta",
+    "0398": "Theta",
+    "039B": "Lambda",
+    "039E": "Xi",
+    "03A0": "Pi",
+    "03A3": "Sigma",
+    "03A6": "Phi",
+    "03A8": "Psi",
+    "03A9": "Omega",
 }
 UNICODE.update({code: rf"\ensuremath{{\{name}}}" for code, name in _GREEK.items()})
 # every subscript and superscript digit (chapters write x₃, W₆, 10⁻⁴, ...)
@@ -140,23 +168,25 @@ def add_preamble(app, config):
     # one-sided: no blank page after the title, the contents, a part page or a chapter
     options = elements.get("extraclassoptions", "")
     elements["extraclassoptions"] = ",".join(filter(None, [options, "oneside,openany"]))
-    extra = "\n".join([
-        "% --- book/_ext/pdf_support.py: the MathJax macros of _config.yml, for LaTeX",
-        r"\usepackage{amssymb}",
-        "% MathJax accepts \\LaTeX and \\TeX inside maths, LaTeX does not: make them work in both",
-        r"\AtBeginDocument{\let\bookLaTeX\LaTeX\renewcommand{\LaTeX}{\ensuremath{\text{\bookLaTeX}}}"
-        r"\let\bookTeX\TeX\renewcommand{\TeX}{\ensuremath{\text{\bookTeX}}}}",
-        macro_preamble(macros),
-        "% Sphinx names the table of contents after the first toctree's caption (the",
-        "% part 'Getting started'); the PDF's contents page is called Contents",
-        r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
-        "% the front matter is unnumbered, as in the HTML (see _numbering)",
-        r"\AtBeginDocument{\setcounter{secnumdepth}{-1}}",
-        "% the verdicts' words are never hyphenated ('holds with a cor-rection')",
-        hyphenation_preamble(),
-        "% --- Unicode characters of the prose that pdflatex has no glyph for",
-        unicode_preamble(),
-    ])
+    extra = "\n".join(
+        [
+            "% --- book/_ext/pdf_support.py: the MathJax macros of _config.yml, for LaTeX",
+            r"\usepackage{amssymb}",
+            "% MathJax accepts \\LaTeX and \\TeX inside maths, LaTeX does not: make them work in both",
+            r"\AtBeginDocument{\let\bookLaTeX\LaTeX\renewcommand{\LaTeX}{\ensuremath{\text{\bookLaTeX}}}"
+            r"\let\bookTeX\TeX\renewcommand{\TeX}{\ensuremath{\text{\bookTeX}}}}",
+            macro_preamble(macros),
+            "% Sphinx names the table of contents after the first toctree's caption (the",
+            "% part 'Getting started'); the PDF's contents page is called Contents",
+            r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+            "% the front matter is unnumbered, as in the HTML (see _numbering)",
+            r"\AtBeginDocument{\setcounter{secnumdepth}{-1}}",
+            "% the verdicts' words are never hyphenated ('holds with a cor-rection')",
+            hyphenation_preamble(),
+            "% --- Unicode characters of the prose that pdflatex has no glyph for",
+            unicode_preamble(),
+        ]
+    )
     elements["preamble"] = elements.get("preamble", "") + "\n" + extra + "\n"
     config.latex_elements = elements
 
@@ -189,8 +219,18 @@ def _numbering(toctree):
     return f"\\setcounter{{secnumdepth}}{{{depth}}}\n"
 
 
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\^{}",
+}
 
 
 def _latex_escape(text: str) -> str:
@@ -214,8 +254,12 @@ def _patch_latex_builder():
 
 
 #: myst-nb's ``hide_mode`` of a code cell -> the parts the closed cell shows on the site
-SHOWN_WHEN_CLOSED = {"input": ("cell_code_output",), "output": ("cell_code_source",),
-                     "input+output": (), "all": ()}
+SHOWN_WHEN_CLOSED = {
+    "input": ("cell_code_output",),
+    "output": ("cell_code_source",),
+    "input+output": (),
+    "all": (),
+}
 
 
 class FoldedCellsOutOfPrint(SphinxPostTransform):
@@ -294,7 +338,9 @@ class LongTables(SphinxPostTransform):
                 colspecs = list(table.findall(nodes.colspec))
                 for colspec, width in zip(colspecs, column_widths(table)):
                     colspec["colwidth"] = width
-                table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"] + ["colwidths-given"]
+                table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"] + [
+                    "colwidths-given"
+                ]
 
 
 def setup(app):

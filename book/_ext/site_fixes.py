@@ -10,6 +10,7 @@ Jupyter Book 1 always loads it.)
 The theme's default light/dark mode, once set here too, is an option now:
 ``html_context: {default_mode: auto}`` in ``_config.yml``.
 """
+
 from __future__ import annotations
 
 

@@ -25,6 +25,7 @@ The download menu of every page (arrow icon) offers both, and the role
 the file). Run as a script (``python book/_ext/source_downloads.py DIR``) it writes both
 into ``DIR``.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -50,8 +51,20 @@ TOP = "dropout-companion"
 ARCHIVE = f"{TOP}-source.tar.gz"
 COMMIT_FILE = "SOURCE_COMMIT"
 #: never part of the source when there is no git to list it: environments, caches, builds
-SKIP_DIRS = {".git", ".venv", "venv", ".lockenv", "_build", ".pytest_cache", ".hypothesis",
-             ".ruff_cache", "__pycache__", ".ipynb_checkpoints", "build", "dist"}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    ".lockenv",
+    "_build",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    "build",
+    "dist",
+}
 SKIP_SUFFIXES = (".egg-info", ".pyc", ".ipynb")
 #: what the wheel is built from
 WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "src/")
@@ -126,8 +139,11 @@ def write_archive(root, target, files=None, commit=None) -> Path:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with open(partial, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz, \
-            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    with (
+        open(partial, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         for name in files:
             if name == COMMIT_FILE:
                 continue
@@ -159,9 +175,24 @@ def build_wheel(root, outdir, files=None) -> Path:
                 shutil.copy2(root / name, Path(tmp) / name)
         with tempfile.TemporaryDirectory(prefix="noising-wheel-out-") as out:
             subprocess.run(
-                [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "-q", "--no-deps",
-                 "--no-build-isolation", "--no-index", "-w", out, tmp],
-                check=True, env=env, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "--disable-pip-version-check",
+                    "wheel",
+                    "-q",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "--no-index",
+                    "-w",
+                    out,
+                    tmp,
+                ],
+                check=True,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             (wheel,) = Path(out).glob("*.whl")
             target = outdir / wheel_name(root)
@@ -176,6 +207,7 @@ def write_downloads(root, outdir) -> tuple[Path, Path]:
 
 
 # --- Sphinx ---------------------------------------------------------------------------
+
 
 def _names(app):
     return {"source": ARCHIVE, "wheel": wheel_name(app.srcdir)}
@@ -209,8 +241,9 @@ def dist_role(name, rawtext, text, lineno, inliner, options=None, content=None):
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     target = f"{FOLDER}/{names[text]}"
     uri = posixpath.relpath(target, posixpath.dirname(env.docname) or ".")
-    node = nodes.reference(rawtext, "", nodes.literal(names[text], names[text]), refuri=uri,
-                           classes=["dist-download"])
+    node = nodes.reference(
+        rawtext, "", nodes.literal(names[text], names[text]), refuri=uri, classes=["dist-download"]
+    )
     return [node], []
 
 
@@ -235,12 +268,22 @@ def add_download_buttons(app, pagename, templatename, context, doctree):
             continue
         names = _names(app)
         group["buttons"] += [
-            {"type": "link", "url": pathto(f"{FOLDER}/{names['source']}", 1), "text": "book source (.tar.gz)",
-             "tooltip": "The whole source of the book: unpack, then make book / make test",
-             "icon": "fas fa-file-archive", "label": "download-book-source-button"},
-            {"type": "link", "url": pathto(f"{FOLDER}/{names['wheel']}", 1), "text": "noising (.whl)",
-             "tooltip": "The book's helper package: pip install it", "icon": "fas fa-box",
-             "label": "download-wheel-button"},
+            {
+                "type": "link",
+                "url": pathto(f"{FOLDER}/{names['source']}", 1),
+                "text": "book source (.tar.gz)",
+                "tooltip": "The whole source of the book: unpack, then make book / make test",
+                "icon": "fas fa-file-archive",
+                "label": "download-book-source-button",
+            },
+            {
+                "type": "link",
+                "url": pathto(f"{FOLDER}/{names['wheel']}", 1),
+                "text": "noising (.whl)",
+                "tooltip": "The book's helper package: pip install it",
+                "icon": "fas fa-box",
+                "label": "download-wheel-button",
+            },
         ]
 
 
@@ -255,5 +298,7 @@ def setup(app):
 
 
 if __name__ == "__main__":
-    for path in write_downloads(Path(__file__).resolve().parents[2], Path(sys.argv[1] if len(sys.argv) > 1 else ".")):
+    for path in write_downloads(
+        Path(__file__).resolve().parents[2], Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    ):
         print(path)

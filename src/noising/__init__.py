@@ -33,6 +33,7 @@ summary
 style
     The book's figure style (imports matplotlib only when used).
 """
+
 from . import (
     data,
     derivatives,

@@ -16,14 +16,24 @@ touches only the stored values (memory O(nnz), nothing densified):
 Inputs are already checked (:mod:`noising._validate` converts every sparse design to a
 canonical float64 CSR or CSC array); nothing here validates.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from ._validate import is_sparse
 
-__all__ = ["is_sparse", "square", "scale_columns", "scale_rows", "row_scale", "weighted_col_sq_sums", "batch_rows",
-           "RowBatch", "same_design"]
+__all__ = [
+    "is_sparse",
+    "square",
+    "scale_columns",
+    "scale_rows",
+    "row_scale",
+    "weighted_col_sq_sums",
+    "batch_rows",
+    "RowBatch",
+    "same_design",
+]
 
 
 def _major_minor(X):
@@ -110,8 +120,11 @@ def weighted_col_sq_sums(X, v):
 
 
 def _same_buffer(a, b):
-    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
-            and a.size == b.size and a.dtype == b.dtype)
+    return (
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+        and a.size == b.size
+        and a.dtype == b.dtype
+    )
 
 
 def same_design(A, B):
@@ -121,8 +134,9 @@ def same_design(A, B):
     if is_sparse(A) != is_sparse(B) or A.shape != B.shape:
         return False
     if is_sparse(A):
-        return A.format == B.format and all(_same_buffer(getattr(A, k), getattr(B, k))
-                                            for k in ("data", "indices", "indptr"))
+        return A.format == B.format and all(
+            _same_buffer(getattr(A, k), getattr(B, k)) for k in ("data", "indices", "indptr")
+        )
     return _same_buffer(A, B) and A.strides == B.strides
 
 

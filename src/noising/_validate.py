@@ -23,6 +23,7 @@ canonical float64 CSR (or CSC) *array*, duplicates summed, never densified, and 
 stored values are checked like a dense array's. Functions that need a dense design
 refuse a sparse one with a :class:`TypeError` that says why and what to do instead.
 """
+
 from __future__ import annotations
 
 import math
@@ -89,7 +90,9 @@ def _range_text(min, max, include_min, include_max):
     return "finite"
 
 
-def check_scalar(value, name, kind="real", *, min=None, max=None, include_min=True, include_max=True, hint=""):
+def check_scalar(
+    value, name, kind="real", *, min=None, max=None, include_min=True, include_max=True, hint=""
+):
     """Check a scalar argument and return it as ``float`` (``kind="real"``) or ``int``.
 
     Parameters
@@ -160,7 +163,9 @@ def check_count(value, name, *, min=1, max=None, hint=""):
 
 def check_probability(value, name, *, include_0=True, include_1=False, hint=""):
     """A probability in ``[0, 1)`` by default (bounds chosen with ``include_0``/``include_1``), as ``float``."""
-    return check_scalar(value, name, "real", min=0, max=1, include_min=include_0, include_max=include_1, hint=hint)
+    return check_scalar(
+        value, name, "real", min=0, max=1, include_min=include_0, include_max=include_1, hint=hint
+    )
 
 
 def check_dropout_rates(delta, name="delta", *, d=None, include_0=True, hint=""):
@@ -198,10 +203,14 @@ def check_dropout_rates(delta, name="delta", *, d=None, include_0=True, hint="")
     ):
         raise TypeError(f"{name} must hold real numbers (dropout probabilities), got booleans.")
     if rates.ndim != 1:
-        raise ValueError(f"{name} must be a number or a 1-D vector with one rate per feature, got shape {rates.shape}.")
+        raise ValueError(
+            f"{name} must be a number or a 1-D vector with one rate per feature, got shape {rates.shape}."
+        )
     rates = check_array(rates, name)
     if d is not None and rates.shape[0] != d:
-        raise ValueError(f"{name} has {rates.shape[0]} per-feature rates but X has {d} columns; they must agree.")
+        raise ValueError(
+            f"{name} has {rates.shape[0]} per-feature rates but X has {d} columns; they must agree."
+        )
     low = (rates < 0) if include_0 else (rates <= 0)
     if np.any(low) or np.any(rates >= 1):
         bad = rates[low | (rates >= 1)][0]
@@ -222,7 +231,9 @@ def check_bool(value, name):
 def check_choice(value, name, choices):
     """A string among ``choices``: :class:`TypeError` for a non-string, :class:`ValueError` for another string."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {sorted(choices)} (a string), got {value!r} ({_type_name(value)}).")
+        raise TypeError(
+            f"{name} must be one of {sorted(choices)} (a string), got {value!r} ({_type_name(value)})."
+        )
     if value not in choices:
         raise ValueError(f"unknown {name} {value!r}; choose one of {sorted(choices)}.")
     return value
@@ -270,7 +281,9 @@ def _to_float_array(a, name):
         try:
             arr = arr.astype(float)
         except (TypeError, ValueError):
-            raise TypeError(f"{name} must be an array of real numbers, got an array of Python objects.") from None
+            raise TypeError(
+                f"{name} must be an array of real numbers, got an array of Python objects."
+            ) from None
     elif kind not in "biuf":
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype} (e.g. strings).")
     return arr.astype(float, copy=False)
@@ -316,7 +329,9 @@ def check_vector(v, name, *, size=None, allow_empty=False):
     """A finite 1-D float array (of length ``size`` if given)."""
     v = _to_float_array(v, name)
     if v.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D vector, got shape {v.shape}; pass a flat array such as {name}.ravel().")
+        raise ValueError(
+            f"{name} must be a 1-D vector, got shape {v.shape}; pass a flat array such as {name}.ravel()."
+        )
     if size is not None and v.shape[0] != size:
         raise ValueError(f"{name} must have length {size} (one entry per column of X), got {v.shape[0]}.")
     return check_array(v, name, allow_empty=allow_empty)
@@ -354,7 +369,9 @@ def _sparse_design(X, name, fmt):
     return out
 
 
-def check_design(X, name="X", *, allow_vector=False, allow_no_rows=False, accept_sparse=False, sparse_reason=""):
+def check_design(
+    X, name="X", *, allow_vector=False, allow_no_rows=False, accept_sparse=False, sparse_reason=""
+):
     """A finite float design of shape ``(n, d)``, ``d >= 1`` (a 1-D ``x`` becomes one row if allowed).
 
     Parameters
@@ -402,7 +419,9 @@ def check_design(X, name="X", *, allow_vector=False, allow_no_rows=False, accept
             f"{name} must have shape {shapes}, got shape {X.shape}; stack the examples as the rows of a 2-D array."
         )
     if X.shape[1] == 0 or (X.shape[0] == 0 and not allow_no_rows):
-        raise ValueError(f"{name} is empty (shape {X.shape}); pass at least one example with at least one feature.")
+        raise ValueError(
+            f"{name} is empty (shape {X.shape}); pass at least one example with at least one feature."
+        )
     return check_array(X, name, allow_empty=allow_no_rows)
 
 
@@ -463,7 +482,9 @@ def check_product_range(col_max, beta, beta_name="beta"):
 def check_linear_predictor(z, what="X @ beta"):
     """Refuse a linear predictor :math:`x_i\\beta` that overflowed to infinity (sums of large terms)."""
     if not np.all(np.isfinite(z)):
-        raise ValueError(f"{what} overflows the float range for some example; rescale the features or the weights.")
+        raise ValueError(
+            f"{what} overflows the float range for some example; rescale the features or the weights."
+        )
     return z
 
 
@@ -525,7 +546,9 @@ def check_indices(indices, d, name):
     try:
         idx = np.atleast_1d(np.asarray(indices))
     except ValueError:
-        raise ValueError(f"{name} must be a flat sequence of integer column indices, got {indices!r}.") from None
+        raise ValueError(
+            f"{name} must be a flat sequence of integer column indices, got {indices!r}."
+        ) from None
     if idx.size == 0:
         return mask if d is not None else None
     if idx.dtype.kind not in "iu":
@@ -545,7 +568,9 @@ def check_axis(axis, ndim, name="axis"):
     """An integer axis of an array with ``ndim`` dimensions (negative counts from the end)."""
     axis = check_scalar(axis, name, "int")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{name} = {axis} is out of range for an array with {ndim} dimension(s); use 0..{ndim - 1}.")
+        raise ValueError(
+            f"{name} = {axis} is out of range for an array with {ndim} dimension(s); use 0..{ndim - 1}."
+        )
     return axis
 
 
@@ -558,9 +583,16 @@ def check_noise(noise, name="noise", *, dropout_only=False, d=None):
 
     allowed = (Dropout,) if dropout_only else (Dropout, Gaussian)
     if not isinstance(noise, allowed):
-        want = "noising.Dropout(delta)" if dropout_only else "noising.Dropout(delta) or noising.Gaussian(sigma)"
+        want = (
+            "noising.Dropout(delta)" if dropout_only else "noising.Dropout(delta) or noising.Gaussian(sigma)"
+        )
         raise TypeError(f"{name} must be {want}, got {noise!r} ({_type_name(noise)}).")
-    if d is not None and isinstance(noise, Dropout) and np.ndim(noise.delta) == 1 and noise.delta.shape[0] != d:
+    if (
+        d is not None
+        and isinstance(noise, Dropout)
+        and np.ndim(noise.delta) == 1
+        and noise.delta.shape[0] != d
+    ):
         raise ValueError(
             f"{name}: delta has {noise.delta.shape[0]} per-feature rates but X has {d} columns; they must agree."
         )
@@ -582,7 +614,9 @@ def check_random_state(seed, name="seed"):
         for i, part in enumerate(seed):
             check_scalar(part, f"{name}[{i}]", "int", min=0)
         return np.random.default_rng([int(part) for part in seed])
-    seed = check_scalar(seed, name, "int", min=0, hint="pass a non-negative integer or a numpy.random.Generator")
+    seed = check_scalar(
+        seed, name, "int", min=0, hint="pass a non-negative integer or a numpy.random.Generator"
+    )
     return np.random.default_rng(seed)
 
 

@@ -14,6 +14,7 @@ Everything here is seeded: pass an integer seed or a
   scikit-learn (no download).
 * :func:`bag_of_words`: a two-class corpus whose discriminative words are rare.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -219,7 +220,9 @@ def rare_features(
     n_common = check_count(n_common, "n_common", min=0)
     common_signal = check_count(common_signal, "common_signal", min=0)
     if n_rare + n_common < 1:
-        raise ValueError("n_rare + n_common: the design needs at least one feature: set n_rare or n_common >= 1.")
+        raise ValueError(
+            "n_rare + n_common: the design needs at least one feature: set n_rare or n_common >= 1."
+        )
     if common_signal > n_common:
         raise ValueError(f"common_signal ({common_signal}) cannot exceed n_common ({n_common}).")
     rare_rate = check_probability(rare_rate, "rare_rate", include_0=False)
@@ -230,7 +233,9 @@ def rare_features(
     if beta is None:
         signs_r = np.where(np.arange(n_rare) % 2 == 0, 1.0, -1.0)
         signs_c = np.where(np.arange(common_signal) % 2 == 0, 1.0, -1.0)
-        beta = np.concatenate([rare_strength * signs_r, common_strength * signs_c, np.zeros(n_common - common_signal)])
+        beta = np.concatenate(
+            [rare_strength * signs_r, common_strength * signs_c, np.zeros(n_common - common_signal)]
+        )
     else:
         beta = check_array(beta, "beta")
         if beta.shape != (d,):
@@ -265,7 +270,9 @@ def train_val_test_split(n, sizes, seed=0):
         raise TypeError(f"sizes must be a sequence of integers, got {sizes!r} ({type(sizes).__name__}).")
     sizes = [check_count(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     if sum(sizes) > n:
-        raise ValueError(f"sizes: the parts ({sum(sizes)} examples) do not fit into n = {n}; make them smaller.")
+        raise ValueError(
+            f"sizes: the parts ({sum(sizes)} examples) do not fit into n = {n}; make them smaller."
+        )
     perm = check_random_state(seed).permutation(n)
     out, start = [], 0
     for s in sizes:

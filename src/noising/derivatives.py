@@ -22,6 +22,7 @@ The radius of convergence of the Taylor series of :math:`A` at a real point is
 :func:`radius` (Schluter, 2019, Theorem 2, corrected); :func:`root_test_radius`
 estimates a radius from coefficients.
 """
+
 from __future__ import annotations
 
 import math
@@ -369,8 +370,12 @@ def root_test_radius(coef, n_min=1):
         raise TypeError(f"coef must be a sequence of real numbers, got {coef!r} ({type(coef).__name__}).")
     terms = []
     for n, c in enumerate(coef):
-        if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, float, np.integer, np.floating, mpmath.mpf)):
-            raise TypeError(f"coef[{n}] must be a real number (float or mpmath.mpf), got {c!r} ({type(c).__name__}).")
+        if isinstance(c, (bool, np.bool_)) or not isinstance(
+            c, (int, float, np.integer, np.floating, mpmath.mpf)
+        ):
+            raise TypeError(
+                f"coef[{n}] must be a real number (float or mpmath.mpf), got {c!r} ({type(c).__name__})."
+            )
         c = mpmath.mpf(c)
         if not mpmath.isfinite(c):
             raise ValueError(f"coef[{n}] (the coefficient a_{n}) is {c}; coefficients must be finite.")
@@ -382,5 +387,3 @@ def root_test_radius(coef, n_min=1):
             "compute more coefficients or lower n_min."
         )
     return float(1 / max(terms))
-
-

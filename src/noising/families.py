@@ -24,10 +24,11 @@ regularizer (Wager et al., 2013, eq. 1 written with :math:`\\mathbb{E}[\\Delta] 
 evaluated without the cancellation of the subtraction: it keeps its relative
 accuracy for tiny :math:`\\Delta` and huge :math:`|z|`, and is never negative.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import expit, log_expit
@@ -174,7 +175,13 @@ def _poisson_remainder(z, d):
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         ez, e = np.exp(z), _em1mx(d)
         direct = ez * e  # a few ulps, where neither factor left the float range
-        ok = (ez >= np.finfo(float).tiny) & np.isfinite(ez) & np.isfinite(e) & np.isfinite(direct) & ((direct > 0) | (e == 0))
+        ok = (
+            (ez >= np.finfo(float).tiny)
+            & np.isfinite(ez)
+            & np.isfinite(e)
+            & np.isfinite(direct)
+            & ((direct > 0) | (e == 0))
+        )
         if np.all(ok):
             return direct
         return np.where(ok, direct, np.exp(z + _log_em1mx(d)))

@@ -17,6 +17,7 @@ the diagonal is :math:`(X^{\\circ 2})^\\top a` with :math:`a_i = A''(x_i\\beta)`
 sparse product in O(nnz) memory; the full :math:`d\\times d` matrices are dense by
 nature and are refused above ``MAX_ELEMENTS`` (10^8) entries.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -153,8 +154,9 @@ def score_covariance(X, y, beta, family="logistic"):
 
 
 def _check_square_size(d):
-    check_size(d * d, MAX_ELEMENTS, "a d x d matrix for d = {d}: d^2".format(d=d),
-               "use diag_fisher for the diagonal only")
+    check_size(
+        d * d, MAX_ELEMENTS, f"a d x d matrix for d = {d}: d^2", "use diag_fisher for the diagonal only"
+    )
 
 
 def _weighted_gram(X, w):

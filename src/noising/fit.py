@@ -21,10 +21,10 @@ All functions validate their input (:class:`TypeError` for a wrong type,
 ``scipy.sparse`` design (any format, converted once to CSR, never densified): they
 only need :math:`X\\beta` and :math:`X^\\top r`.
 """
+
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +49,7 @@ from .families import get_family
 from .penalties import _fast, _fused
 
 __all__ = ["FitResult", "nll", "fit_glm", "dropout_sgd", "predict_mean", "accuracy"]
+
 
 # ----------------------------------------------------------------------------- likelihood
 def nll(X, y, beta, family="logistic"):
@@ -264,7 +265,8 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
         message = f"converged: {criterion} (L-BFGS-B: {res.message})"
     else:
         why = (
-            f"the iteration limit max_iter = {max_iter} was reached" if n_iter >= max_iter
+            f"the iteration limit max_iter = {max_iter} was reached"
+            if n_iter >= max_iter
             else "the objective no longer decreases in floating point; this gradient is about the "
             "smallest L-BFGS can reach here, so a larger tol is the attainable one"
         )
@@ -363,7 +365,9 @@ def dropout_sgd(
     else:
         per_epoch, what = n * d, "(n * d)"
     epochs = check_count(
-        epochs, "epochs", max=max(1, MAX_WORK // per_epoch),
+        epochs,
+        "epochs",
+        max=max(1, MAX_WORK // per_epoch),
         hint=f"the limit is MAX_WORK / {what} for this {n} x {d} design; use fewer epochs",
     )
     l2 = check_scalar(l2, "l2", min=0, hint="use 0 for no extra ridge")

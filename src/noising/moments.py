@@ -11,6 +11,7 @@ regularizer (:func:`noising.regularizer.exact`) and the moments here.
   dropout and Gaussian noise;
 * :func:`max_deviation`: :math:`\\max_\\xi |\\Delta|` under dropout, in :math:`O(d)`.
 """
+
 from __future__ import annotations
 
 import math

@@ -13,6 +13,7 @@ vanish (Wager et al., 2013, Section 2).
   :math:`\\varepsilon \\sim N(0, \\sigma^2 I)`, so
   :math:`\\operatorname{Var}_\\xi[\\tilde x\\beta] = \\sigma^2\\lVert\\beta\\rVert_2^2`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ class Dropout:
 
     def __post_init__(self):
         d = check_dropout_rates(
-            self.delta, "delta",
+            self.delta,
+            "delta",
             hint="delta = 1 would drop every feature and the rescaling 1/(1 - delta) is undefined",
         )
         object.__setattr__(self, "delta", d)
@@ -185,7 +187,9 @@ class Gaussian:
 
     def __post_init__(self):
         s = check_scalar(
-            self.sigma, "sigma", min=0,
+            self.sigma,
+            "sigma",
+            min=0,
             hint="pass the standard deviation, not the variance, and use sigma = 0 for no noise",
         )
         object.__setattr__(self, "sigma", s)

@@ -33,6 +33,7 @@ computes the two diagonal statistics compared in the book: the mean squared
 gradient (:func:`adagrad_statistic`) and :math:`\\diag(X^\\top V X)/n`
 (:func:`dropout_statistic`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -249,8 +250,23 @@ def _objective_rates(delta, unpenalized, d):
     return np.where(mask, delta / (1.0 - delta), 0.0)
 
 
-def _run(X, y, divisor, *, eta, steps, beta0, family, seed, record_every, method, decay=0.0, batch_size=1,
-         delta=None, unpenalized=None):
+def _run(
+    X,
+    y,
+    divisor,
+    *,
+    eta,
+    steps,
+    beta0,
+    family,
+    seed,
+    record_every,
+    method,
+    decay=0.0,
+    batch_size=1,
+    delta=None,
+    unpenalized=None,
+):
     """Shared loop: ``beta[cols] -= eta * t**(-decay) * g_t / divisor(t, beta, g_t, cols)``.
 
     ``g_t`` is the mean gradient over a minibatch of ``batch_size`` examples, of the
@@ -266,14 +282,24 @@ def _run(X, y, divisor, *, eta, steps, beta0, family, seed, record_every, method
     y = check_labels(y, n, fam)
     eta = check_scalar(eta, "eta", min=0, include_min=False)
     decay = check_scalar(decay, "decay", min=0)
-    steps = check_count(steps, "steps", max=MAX_STEPS, hint="each step is a Python-level update; use fewer steps")
+    steps = check_count(
+        steps, "steps", max=MAX_STEPS, hint="each step is a Python-level update; use fewer steps"
+    )
     record_every = check_count(record_every, "record_every")
     batch_size = min(check_count(batch_size, "batch_size"), n)
     per_example = max(1.0, X.nnz / n) if is_sparse(X) else float(d)
-    check_size(steps * batch_size * per_example, MAX_WORK, "steps * batch_size * (features per example)",
-               "use fewer steps or a smaller batch")
+    check_size(
+        steps * batch_size * per_example,
+        MAX_WORK,
+        "steps * batch_size * (features per example)",
+        "use fewer steps or a smaller batch",
+    )
     f = _objective_rates(delta, unpenalized, d)
-    beta = np.zeros(d) if beta0 is None else check_design_beta(X, beta0, beta_name="beta0", accept_sparse="csr")[1].copy()
+    beta = (
+        np.zeros(d)
+        if beta0 is None
+        else check_design_beta(X, beta0, beta_name="beta0", accept_sparse="csr")[1].copy()
+    )
     rng = check_random_state(seed)
     visits = steps * batch_size
     order = np.concatenate([rng.permutation(n) for _ in range(-(-visits // n))])[:visits]
@@ -318,8 +344,21 @@ _COMMON_DOC = """X : array_like or scipy.sparse matrix, shape (n, d)
         With ``delta``: columns never dropped (an intercept, say)."""
 
 
-def sgd(X, y, *, eta=0.1, decay=0.5, steps=1000, beta0=None, family="logistic", seed=0, record_every=10,
-        batch_size=1, delta=None, unpenalized=None):
+def sgd(
+    X,
+    y,
+    *,
+    eta=0.1,
+    decay=0.5,
+    steps=1000,
+    beta0=None,
+    family="logistic",
+    seed=0,
+    record_every=10,
+    batch_size=1,
+    delta=None,
+    unpenalized=None,
+):
     """Plain SGD, :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t g_t` with :math:`\\eta_t = \\eta\\,t^{-\\text{decay}`.
 
     The step solves the linearised :math:`L_2`-proximal problem (Wager et al., 2013; ``eq-sgd-prox`` in the book).
@@ -345,13 +384,39 @@ def sgd(X, y, *, eta=0.1, decay=0.5, steps=1000, beta0=None, family="logistic", 
     -------
     OptimResult
     """
-    return _run(X, y, lambda t, b, g, cols: 1.0, eta=eta, steps=steps, beta0=beta0, family=family,
-                seed=seed, record_every=record_every, method="sgd", decay=decay, batch_size=batch_size,
-                delta=delta, unpenalized=unpenalized)
+    return _run(
+        X,
+        y,
+        lambda t, b, g, cols: 1.0,
+        eta=eta,
+        steps=steps,
+        beta0=beta0,
+        family=family,
+        seed=seed,
+        record_every=record_every,
+        method="sgd",
+        decay=decay,
+        batch_size=batch_size,
+        delta=delta,
+        unpenalized=unpenalized,
+    )
 
 
-def adagrad(X, y, *, eta=0.5, eps=1e-8, steps=1000, beta0=None, family="logistic", seed=0, record_every=10,
-            batch_size=1, delta=None, unpenalized=None):
+def adagrad(
+    X,
+    y,
+    *,
+    eta=0.5,
+    eps=1e-8,
+    steps=1000,
+    beta0=None,
+    family="logistic",
+    seed=0,
+    record_every=10,
+    batch_size=1,
+    delta=None,
+    unpenalized=None,
+):
     """Diagonal AdaGrad (Duchi et al., 2011): :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta\\, g_t / (\\sqrt{G_t} + \\epsilon)`.
 
     :math:`G_t = \\sum_{s\\le t} g_s\\odot g_s` accumulates squared (minibatch) gradients, so
@@ -379,13 +444,38 @@ def adagrad(X, y, *, eta=0.5, eps=1e-8, steps=1000, beta0=None, family="logistic
         state["G"][cols] += g * g
         return np.sqrt(state["G"][cols]) + eps
 
-    return _run(X, y, divisor, eta=eta, steps=steps, beta0=beta0, family=family, seed=seed,
-                record_every=record_every, method="adagrad", batch_size=batch_size, delta=delta,
-                unpenalized=unpenalized)
+    return _run(
+        X,
+        y,
+        divisor,
+        eta=eta,
+        steps=steps,
+        beta0=beta0,
+        family=family,
+        seed=seed,
+        record_every=record_every,
+        method="adagrad",
+        batch_size=batch_size,
+        delta=delta,
+        unpenalized=unpenalized,
+    )
 
 
-def dropout_sgd_preconditioned(X, y, delta, *, eta=1.0, eps=1e-8, refresh=1, steps=1000, beta0=None,
-                               family="logistic", seed=0, record_every=10, batch_size=1):
+def dropout_sgd_preconditioned(
+    X,
+    y,
+    delta,
+    *,
+    eta=1.0,
+    eps=1e-8,
+    refresh=1,
+    steps=1000,
+    beta0=None,
+    family="logistic",
+    seed=0,
+    record_every=10,
+    batch_size=1,
+):
     """Dropout-preconditioned SGD, :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta A_t^{-1}g_t` (Wager et al., 2013; ``eq-dropout-step`` in the book).
 
     :math:`A_t = \\diag\\bigl(\\frac{\\delta_j}{1-\\delta_j}\\bigr)\\diag(X^\\top V(\\hat\\beta_t)X)` is the
@@ -429,8 +519,19 @@ def dropout_sgd_preconditioned(X, y, delta, *, eta=1.0, eps=1e-8, refresh=1, ste
             state["A"] = odds * _diag_xvx(Xa, a2, X2) + eps
         return state["A"][cols]
 
-    return _run(Xa, y, divisor, eta=eta, steps=steps, beta0=beta0, family=family, seed=seed,
-                record_every=record_every, method="dropout", batch_size=batch_size)
+    return _run(
+        Xa,
+        y,
+        divisor,
+        eta=eta,
+        steps=steps,
+        beta0=beta0,
+        family=family,
+        seed=seed,
+        record_every=record_every,
+        method="dropout",
+        batch_size=batch_size,
+    )
 
 
 sgd.__doc__ = sgd.__doc__.replace("{common}", _COMMON_DOC)

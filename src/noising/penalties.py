@@ -29,6 +29,7 @@ so a value and gradient cost four sparse products, :math:`X\\beta`,
 :math:`X^\\top r`, :math:`X^{\\circ 2}\\beta^{\\circ 2}` and :math:`(X^{\\circ 2})^\\top a`,
 in O(nnz) memory.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -55,7 +56,9 @@ __all__ = ["Penalty", "L2", "DropoutPenalty", "NoisingPenalty"]
 
 def _refuse_nonfinite(value, grad, what):
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
-        raise ValueError(f"{what} overflows the float range at this beta; rescale the design X (or Z) or beta.")
+        raise ValueError(
+            f"{what} overflows the float range at this beta; rescale the design X (or Z) or beta."
+        )
     return value, grad
 
 
@@ -380,7 +383,9 @@ class DropoutPenalty(Penalty):
     def __init__(self, X, delta, lam=1.0, family="logistic", unpenalized=None):
         X = check_design(X, accept_sparse="csr")
         self.X = X
-        self.delta = check_dropout_rates(delta, "delta", d=X.shape[1], hint="delta = 1 would drop every feature")
+        self.delta = check_dropout_rates(
+            delta, "delta", d=X.shape[1], hint="delta = 1 would drop every feature"
+        )
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.family = get_family(family)
         self.unpenalized = unpenalized
@@ -425,5 +430,9 @@ class DropoutPenalty(Penalty):
         return fn
 
     def __repr__(self):
-        delta = np.array2string(self.delta, separator=", ", threshold=8) if np.ndim(self.delta) else repr(self.delta)
+        delta = (
+            np.array2string(self.delta, separator=", ", threshold=8)
+            if np.ndim(self.delta)
+            else repr(self.delta)
+        )
         return f"DropoutPenalty(n={self.X.shape[0]}, delta={delta}, lam={self.lam!r}, family={self.family.name!r})"

@@ -31,6 +31,7 @@ expectation of the first-order Taylor remainder
 the result is never negative and keeps its relative accuracy when the noise is tiny
 or :math:`|x_i\\beta|` huge, where the difference of the two expectations would cancel.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,7 +54,14 @@ from .fisher import _diag_xvx
 from .moments import MAX_EXACT_FEATURES, _dropout_blocks, _expectation
 from .noise import Dropout
 
-__all__ = ["exact", "quadratic", "quadratic_gradient", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
+__all__ = [
+    "exact",
+    "quadratic",
+    "quadratic_gradient",
+    "monte_carlo",
+    "dropout_small_delta_slope",
+    "MAX_EXACT_FEATURES",
+]
 
 _BLOCK = 1 << 21  # number of (example, sample) pairs per chunk
 
@@ -123,7 +131,9 @@ def _log_expm1(x):
     """:math:`\\log(e^x - 1)` for ``x >= 0`` without overflow (``-inf`` at 0)."""
     x = np.asarray(x, dtype=float)
     with np.errstate(divide="ignore"):
-        return np.where(x > 1.0, x + np.log1p(-np.exp(-np.maximum(x, 1.0))), np.log(np.expm1(np.minimum(x, 1.0))))
+        return np.where(
+            x > 1.0, x + np.log1p(-np.exp(-np.maximum(x, 1.0))), np.log(np.expm1(np.minimum(x, 1.0)))
+        )
 
 
 def _exp_times_expm1(z, S):
@@ -132,7 +142,13 @@ def _exp_times_expm1(z, S):
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         ez, em = np.exp(z), np.expm1(S)
         direct = ez * em
-        ok = (ez >= np.finfo(float).tiny) & np.isfinite(ez) & np.isfinite(em) & np.isfinite(direct) & ((direct > 0) | (em == 0))
+        ok = (
+            (ez >= np.finfo(float).tiny)
+            & np.isfinite(ez)
+            & np.isfinite(em)
+            & np.isfinite(direct)
+            & ((direct > 0) | (em == 0))
+        )
         if np.all(ok):
             return direct
         return np.where(ok, direct, np.exp(z + _log_expm1(S)))
@@ -246,7 +262,10 @@ def exact(X, beta, noise, family="logistic", *, per_example=False):
     2.5e-19
     """
     X, beta, noise, fam, z = _prepare(
-        X, beta, noise, family,
+        X,
+        beta,
+        noise,
+        family,
         sparse_reason="the exact regularizer works on a dense design with few non-zero terms per example "
         "(2^k dropout masks); use quadratic() or monte_carlo() for a large sparse design",
     )
@@ -288,7 +307,9 @@ def monte_carlo(X, beta, noise, family="logistic", samples=100_000, seed=0, *, p
     sparse = is_sparse(X)
     per_sample, what = (X.nnz + n + d, "(nnz + n + d)") if sparse else (n * d, "(n * d)")
     samples = check_count(
-        samples, "samples", max=max(1, MAX_WORK // per_sample),
+        samples,
+        "samples",
+        max=max(1, MAX_WORK // per_sample),
         hint=f"the limit is MAX_WORK / {what} for this {n} x {d} design; use fewer samples or exact()",
     )
     rng = check_random_state(seed)

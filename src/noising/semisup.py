@@ -21,6 +21,7 @@ penalty.
 :math:`\\sum_i [A(x_i\\beta) - y_i x_i\\beta] + R_*(\\beta)` with L-BFGS;
 :func:`fit_semisupervised` does exactly that.
 """
+
 from __future__ import annotations
 
 import numpy as np

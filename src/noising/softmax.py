@@ -6,6 +6,7 @@ multinomial logistic regression restricted to the line :math:`\\eta + t v`; with
 :func:`lse_line_coefficients` gives its Taylor coefficients at :math:`t = 0` and
 :func:`lse_line_radius` the radius of convergence of that series.
 """
+
 from __future__ import annotations
 
 import math
@@ -154,4 +155,3 @@ def lse_line_radius(eta, v):
         roots = mpmath.polyroots(scaled, maxsteps=400, extraprec=400)
         dist = min(abs(log_rho + mpmath.log(u)) for u in roots)
     return float(dist)
-

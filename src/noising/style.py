@@ -4,6 +4,7 @@ Figures have an opaque white background so that they stay readable in the
 theme's dark mode and in print, a colour-blind-safe palette, and sizes that fit
 the book's text column.
 """
+
 from __future__ import annotations
 
 #: Okabe-Ito colour-blind-safe palette.

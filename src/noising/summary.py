@@ -12,6 +12,7 @@ where :math:`r` is the number of repetitions, :math:`s` the sample standard
 deviation and :math:`\\gamma` the level. For a paired comparison pass the
 per-repetition differences.
 """
+
 from __future__ import annotations
 
 import numpy as np

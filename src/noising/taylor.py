@@ -12,6 +12,7 @@ is :func:`partial_sum` (all orders at once: :func:`partial_sums`). Its ingredien
 live in :mod:`noising.derivatives` (the :math:`A^{(m)}`) and :mod:`noising.moments`
 (the moments); the softmax case is :mod:`noising.softmax`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,6 +26,7 @@ __all__ = ["partial_sum", "partial_sums"]
 
 # Distinct points whose derivatives to order 200 take about ten minutes (0.1 s each).
 _MAX_POINTS_AT_200 = 6000
+
 
 def partial_sums(X, beta, noise, max_order, family="logistic", *, per_example=False):
     """All partial sums :math:`R_2(\\beta), R_3(\\beta), \\dots, R_K(\\beta)` of eq. (11), in one pass.
@@ -66,7 +68,8 @@ def _partial_sums(X, beta, noise, max_order, family, per_example, order_name):
     max_order = check_count(max_order, order_name, min=2, max=MAX_ORDER)
     per_example = check_bool(per_example, "per_example")
     X, beta = check_design_beta(
-        X, beta,
+        X,
+        beta,
         sparse_reason="the Taylor partial sums use exact moments, which enumerate the dropout masks "
         "of each dense row (few non-zero terms per example)",
     )
@@ -147,5 +150,3 @@ def partial_sum(X, beta, noise, order, family="logistic", *, per_example=False):
     values = _partial_sums(X, beta, noise, order, family, True, "order")[:, -1]
     per_example = check_bool(per_example, "per_example")
     return values if per_example else float(values.sum())
-
-

@@ -171,7 +171,9 @@ def parse_ledger(text):
             raise ValueError(f"anchor (claim-{label}) does not match heading {cid}; make them agree")
         if cid in claims:
             raise ValueError(f"{cid} appears twice in the ledger; identifiers are never reused")
-        fields = {m.group(1).strip(): re.sub(r"\s*\n\s*", " ", m.group(2)).strip() for m in _FIELD.finditer(body)}
+        fields = {
+            m.group(1).strip(): re.sub(r"\s*\n\s*", " ", m.group(2)).strip() for m in _FIELD.finditer(body)
+        }
         verdict = fields.get("Verdict")
         if verdict is None:
             raise ValueError(f"{cid} has no '- **Verdict:** ...' line; add one")

@@ -62,6 +62,7 @@ This file is deliberately not named ``test_*.py``: ``make test`` does not collec
 since it needs a built book. Without Chromium, Playwright or a built site the tests
 are skipped with the reason in the summary (``-rs``); with ``CI=true`` they fail.
 """
+
 from __future__ import annotations
 
 import functools
@@ -105,8 +106,13 @@ def unavailable(reason: str):
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium",
-                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        "/usr/bin/chromium",
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -249,8 +255,9 @@ def open_page(browser, base: str, page_rel: str, *, dark: bool = False):
     Returns (inspection dict, problems seen while loading, page, context); the
     caller closes the context.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  color_scheme="dark" if dark else "light")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light"
+    )
     problems: list[str] = []
 
     def route(r):
@@ -263,12 +270,18 @@ def open_page(browser, base: str, page_rel: str, *, dark: bool = False):
     context.route("**/*", route)
     page = context.new_page()
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" else None)
-    page.on("response", lambda resp: problems.append(f"HTTP {resp.status} for {resp.url}")
-            if resp.status >= 400 else None)
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}")
-            if req.url.startswith(base) else None)
+    page.on(
+        "console",
+        lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
+    )
+    page.on(
+        "response",
+        lambda resp: problems.append(f"HTTP {resp.status} for {resp.url}") if resp.status >= 400 else None,
+    )
+    page.on(
+        "requestfailed",
+        lambda req: problems.append(f"request failed: {req.url}") if req.url.startswith(base) else None,
+    )
     if dark:  # what the theme's light/dark switch stores
         page.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
     page.goto(f"{base}/{page_rel}", wait_until="load")
@@ -296,7 +309,7 @@ def check_page(browser, base: str, site: Path, page_rel: str, shot: Path | None 
     for pattern, what in _RAW_TEX:
         for match in pattern.finditer(info["text"]):
             start = max(0, match.start() - 40)
-            problems.append(f"{what} in the rendered text: {info['text'][start:match.end() + 40]!r}")
+            problems.append(f"{what} in the rendered text: {info['text'][start : match.end() + 40]!r}")
             break
     for img in info["images"]:
         if img["width"] == 0:
@@ -510,22 +523,25 @@ _REPR_PATTERNS = [
     (re.compile(r"\bnp\.(?:float|int|uint|complex|bool|str)_?\d*\("), "numpy scalar repr"),
     (re.compile(r"(?<![\w.])(?:masked_)?array\(\s*\["), "numpy array repr"),
     (re.compile(r"<Figure size [^>]*>"), "matplotlib Figure repr"),
-    (re.compile(r"<(?:Axes|AxesSubplot)[^>]*>|\[?<matplotlib\.[\w.]+ (?:at|object at) 0x[0-9a-f]+>"),
-     "matplotlib object repr"),
+    (
+        re.compile(r"<(?:Axes|AxesSubplot)[^>]*>|\[?<matplotlib\.[\w.]+ (?:at|object at) 0x[0-9a-f]+>"),
+        "matplotlib object repr",
+    ),
     (re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>"), "object repr with an address"),
     (re.compile(r"\b(?:Text|Line2D)\(\s*-?[\d.]+,\s*-?[\d.]+,\s*'"), "matplotlib artist repr"),
 ]
 #: a whole text/plain output (the repr of a cell's last value) that is a bare Python value:
 #: a dict, list, tuple or set literal, a quoted string, a number, True/False/None
 _BARE_VALUE = re.compile(
-    r"""^(?:[\[({].*[\])}]|'.*'|".*"|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|True|False|None)$""",
-    re.S | re.I)
+    r"""^(?:[\[({].*[\])}]|'.*'|".*"|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|True|False|None)$""", re.S | re.I
+)
 
 
 def measure(browser, base: str, page_rel: str, width: int) -> dict:
     """Lay a page out at ``width`` CSS px (a fresh context) and measure it (``_MEASURE``)."""
-    context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 915},
-                                  color_scheme="light")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900 if width > 600 else 915}, color_scheme="light"
+    )
     try:
         page = context.new_page()
         page.goto(f"{base}/{page_rel}", wait_until="load")
@@ -540,10 +556,14 @@ def code_share_problems(m: dict) -> list[str]:
     if share <= CODE_SHARE_MAX:
         return []
     big = sorted((c for c in m["codeCells"] if c["visible"]), key=lambda c: -c["chars"])[:5]
-    cells = "; ".join(f"cell {c['cell']} ({c['chars']} chars, {c['lines']} lines, in \"{c['section']}\"): "
-                      f"{c['first']}" for c in big)
-    return [f"visible code is {share:.0%} of the page's text (at most {CODE_SHARE_MAX:.0%}); "
-            f"{m['code']} of {m['text']} characters; biggest visible cells: {cells}"]
+    cells = "; ".join(
+        f'cell {c["cell"]} ({c["chars"]} chars, {c["lines"]} lines, in "{c["section"]}"): {c["first"]}'
+        for c in big
+    )
+    return [
+        f"visible code is {share:.0%} of the page's text (at most {CODE_SHARE_MAX:.0%}); "
+        f"{m['code']} of {m['text']} characters; biggest visible cells: {cells}"
+    ]
 
 
 def height_problems(m: dict) -> list[str]:
@@ -556,18 +576,20 @@ def repr_problems(m: dict) -> list[str]:
     """Raw Python/NumPy/Matplotlib reprs in outputs or in the prose (glued values)."""
     problems = []
     for out in m["outputs"]:
-        where = f"output in \"{out['section']}\""
+        where = f'output in "{out["section"]}"'
         if out["kind"] == "text_plain" and _BARE_VALUE.match(out["text"]):
             problems.append(f"raw repr (a bare Python value) in {where}: {out['text'][:100]!r}")
             continue
         for pattern, what in _REPR_PATTERNS:
             hit = pattern.search(out["text"])
             if hit:
-                problems.append(f"{what} in {where}: {out['text'][max(0, hit.start() - 20):hit.end() + 40]!r}")
+                problems.append(
+                    f"{what} in {where}: {out['text'][max(0, hit.start() - 20) : hit.end() + 40]!r}"
+                )
                 break
     for pattern, what in _REPR_PATTERNS:
         for hit in pattern.finditer(m["prose"]):
-            problems.append(f"{what} in the prose: {m['prose'][max(0, hit.start() - 40):hit.end() + 40]!r}")
+            problems.append(f"{what} in the prose: {m['prose'][max(0, hit.start() - 40) : hit.end() + 40]!r}")
     return problems
 
 
@@ -576,11 +598,18 @@ def overflow_problems(m: dict) -> list[str]:
     narrow = m["width"] <= NARROW_PX
     problems = []
     for o in m["overflow"]:
-        if (narrow and o["own"] and o["where"] == "scrolls" and not o["past"]
-                and o["kind"] in ("table", "display maths")):
+        if (
+            narrow
+            and o["own"]
+            and o["where"] == "scrolls"
+            and not o["past"]
+            and o["kind"] in ("table", "display maths")
+        ):
             continue  # a wide table or equation scrolling inside its own box on a phone: accepted
-        problems.append(f"{o['kind']} {o['where'] if not o['past'] else 'runs past the window'} "
-                        f"at {m['width']} px ({o['content']} px of content in a {o['box']} px box): {o['what']}")
+        problems.append(
+            f"{o['kind']} {o['where'] if not o['past'] else 'runs past the window'} "
+            f"at {m['width']} px ({o['content']} px of content in a {o['box']} px box): {o['what']}"
+        )
     if m["pageWidth"] > m["width"] + 1:
         problems.append(f"the page is {m['pageWidth']} px wide at {m['width']} px (horizontal scrolling)")
     return problems

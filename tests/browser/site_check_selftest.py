@@ -8,6 +8,7 @@ reprs, overflow at 1280 and 412 px) are checked the same way: one page within ev
 budget passes, and each page breaking one budget is caught. Run
 with the browser check (``make check-site``); it needs Chromium but no built book.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -40,9 +41,13 @@ def site(tmp_path_factory):
     Image.new("RGB", (20, 10), "white").save(root / "ok.png")
     mathjax = '<script defer src="mathjax/tex-chtml.js"></script>'
     pages = {
-        "good.html": PAGE.format(head=mathjax, body=(
-            '<p>Inline <span class="math">\\(\\beta^2\\)</span> and code <code>$$ \\( r"$\\beta$"</code></p>'
-            '<img src="ok.png" alt="a white box"><a href="other.html#anchor">ok</a><a href="#top">up</a>')),
+        "good.html": PAGE.format(
+            head=mathjax,
+            body=(
+                '<p>Inline <span class="math">\\(\\beta^2\\)</span> and code <code>$$ \\( r"$\\beta$"</code></p>'
+                '<img src="ok.png" alt="a white box"><a href="other.html#anchor">ok</a><a href="#top">up</a>'
+            ),
+        ),
         "other.html": PAGE.format(head="", body='<h2 id="anchor">Anchor</h2>'),
         "no_mathjax.html": PAGE.format(head="", body='<div class="math">\\[x^2\\]</div>'),
         "raw_dollars.html": PAGE.format(head=mathjax, body="<p>the weights $\\beta_j$ stay raw</p>"),
@@ -106,18 +111,27 @@ def _out(text, kind="text_plain"):
 
 
 _CODE = "x = compute(a, b)  # one line of code\n"
-_WIDE_BOXED = ('<div class="pst-scrollable-table-container" style="overflow-x:auto">'
-               '<table style="width:{w}px"><tr><td>wide</td></tr></table></div>')
-_MATH_BOXED = ('<div class="math" style="display:flex;overflow:hidden"><mjx-container display="true" '
-               'style="display:block;flex-grow:1;overflow:auto"><span style="display:inline-block;'
-               'width:{w}px">x</span></mjx-container></div>')
+_WIDE_BOXED = (
+    '<div class="pst-scrollable-table-container" style="overflow-x:auto">'
+    '<table style="width:{w}px"><tr><td>wide</td></tr></table></div>'
+)
+_MATH_BOXED = (
+    '<div class="math" style="display:flex;overflow:hidden"><mjx-container display="true" '
+    'style="display:block;flex-grow:1;overflow:auto"><span style="display:inline-block;'
+    'width:{w}px">x</span></mjx-container></div>'
+)
 _BUDGET_PAGES = {
     # passes: little visible code, a big folded cell, a labelled output, a long code line that
     # wraps (the book's stylesheet), a table and an equation that scroll in their own box at 412 px
-    "budget_ok.html": (PROSE + _cell(_CODE * 3, _out("accuracy 93.1 % on 200 test examples", "stream"))
-                       + _cell(_CODE * 80, folded=True) + _cell("y = " + "f(x) + " * 60 + "1")
-                       + _WIDE_BOXED.format(w=700) + _MATH_BOXED.format(w=700)
-                       + '<img src="ok.png" alt="a box" style="width:300px">'),
+    "budget_ok.html": (
+        PROSE
+        + _cell(_CODE * 3, _out("accuracy 93.1 % on 200 test examples", "stream"))
+        + _cell(_CODE * 80, folded=True)
+        + _cell("y = " + "f(x) + " * 60 + "1")
+        + _WIDE_BOXED.format(w=700)
+        + _MATH_BOXED.format(w=700)
+        + '<img src="ok.png" alt="a box" style="width:300px">'
+    ),
     "code_heavy.html": PROSE + _cell(_CODE * 40),
     "tall.html": PROSE + '<div style="height:16000px"></div>',
     "repr_scalar.html": PROSE + _cell(_CODE, _out("mean np.float64(0.25)", "stream")),
@@ -128,12 +142,15 @@ _BUDGET_PAGES = {
     "repr_glued.html": PROSE + '<p>The risk is <span class="pasted-text">np.float64(0.25)</span>.</p>',
     "table_scrolls_desktop.html": PROSE + _WIDE_BOXED.format(w=2000),
     "table_past_edge.html": PROSE + '<table style="width:2000px"><tr><td>wide</td></tr></table>',
-    "maths_clipped.html": PROSE + ('<div class="math" style="overflow:hidden"><mjx-container display="true" '
-                                   'style="display:block"><span style="display:inline-block;width:2000px">x'
-                                   '</span></mjx-container></div>'),
+    "maths_clipped.html": PROSE
+    + (
+        '<div class="math" style="overflow:hidden"><mjx-container display="true" '
+        'style="display:block"><span style="display:inline-block;width:2000px">x'
+        "</span></mjx-container></div>"
+    ),
     "maths_scrolls_desktop.html": PROSE + _MATH_BOXED.format(w=2000),
-    "code_scrolls_phone.html": PROSE + ('<div class="highlight"><pre style="overflow:auto;white-space:pre">'
-                                        + "z" * 70 + "</pre></div>"),
+    "code_scrolls_phone.html": PROSE
+    + ('<div class="highlight"><pre style="overflow:auto;white-space:pre">' + "z" * 70 + "</pre></div>"),
     "figure_too_wide.html": PROSE + '<img src="ok.png" alt="a box" style="width:2000px">',
 }
 

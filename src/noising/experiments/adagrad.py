@@ -156,8 +156,20 @@ class BatchResult:
         return ~np.all(np.isfinite(self.paths[:, -1]), axis=-1)
 
 
-def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record_every=10, refresh=1,
-              eps=1e-8, family="logistic"):
+def run_batch(
+    X,
+    y,
+    method,
+    step_sizes,
+    *,
+    decay=0.0,
+    steps=1000,
+    seed=0,
+    record_every=10,
+    refresh=1,
+    eps=1e-8,
+    family="logistic",
+):
     """Run one update rule for several step sizes at once, on one sequence of examples.
 
     The update is :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t A_t^{-1} g_t` from
@@ -263,8 +275,18 @@ def run_batch(X, y, method, step_sizes, *, decay=0.0, steps=1000, seed=0, record
     return BatchResult(np.stack(paths, axis=1), np.array(marks), h, method, decay)
 
 
-def run_batches(datasets, method, step_sizes, *, decay=0.0, steps=1000, record_every=10, refresh=1,
-                eps=1e-8, family="logistic"):
+def run_batches(
+    datasets,
+    method,
+    step_sizes,
+    *,
+    decay=0.0,
+    steps=1000,
+    record_every=10,
+    refresh=1,
+    eps=1e-8,
+    family="logistic",
+):
     """:func:`run_batch` on several training sets at once (vectorised over the sets too).
 
     Gives, up to rounding, ``[run_batch(X, y, method, step_sizes, seed=seed, ...) for
@@ -317,7 +339,7 @@ def run_batches(datasets, method, step_sizes, *, decay=0.0, steps=1000, record_e
     counts = np.zeros((S, rows.shape[0]))
     start = 0
     for s, (X, _) in enumerate(data):
-        np.add.at(counts[s], inverse[start:start + X.shape[0]], 1.0)
+        np.add.at(counts[s], inverse[start : start + X.shape[0]], 1.0)
         start += X.shape[0]
     rows2 = rows * rows
     odds_inv = (1.0 / h)[None, :, None]
@@ -431,7 +453,9 @@ def loss_weighted_errors(X, paths, beta_hat, rows, family="logistic"):
         raise ValueError("X must be a non-empty finite 2-D array (n, d).")
     rows = np.asarray(rows)
     if rows.dtype != bool or rows.shape != (X.shape[0],) or not rows.any():
-        raise ValueError(f"rows must be a boolean array of shape ({X.shape[0]},) selecting at least one example.")
+        raise ValueError(
+            f"rows must be a boolean array of shape ({X.shape[0]},) selecting at least one example."
+        )
     beta_hat = np.asarray(beta_hat, dtype=float)
     if beta_hat.shape != (X.shape[1],):
         raise ValueError(f"beta_hat must have shape ({X.shape[1]},), got {beta_hat.shape}.")
@@ -556,8 +580,16 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
         rows = {k: [] for k in fields}
         marks = None
         # all training sets in one vectorised run (run_batches = run_batch per set)
-        runs = run_batches([(seed, X, y) for seed, X, y, _ in datasets], method, grid, decay=decay,
-                           steps=steps, record_every=record_every, refresh=refresh, family=family)
+        runs = run_batches(
+            [(seed, X, y) for seed, X, y, _ in datasets],
+            method,
+            grid,
+            decay=decay,
+            steps=steps,
+            record_every=record_every,
+            refresh=refresh,
+            family=family,
+        )
         for (_, X, y, beta_hat), res in zip(datasets, runs):
             marks = res.marks
             rows["rare"].append(weight_errors(res.paths, beta_hat, rare))
@@ -566,8 +598,9 @@ def run_study(datasets, configs, rare, common, *, steps, record_every, refresh=1
             with_rare = np.any(np.asarray(X)[:, np.asarray(rare, dtype=int)] != 0, axis=1)
             for key, group in (("loss_rare", with_rare), ("loss_common", ~with_rare)):
                 rows[key].append(loss_weighted_errors(X, res.paths, beta_hat, group, family))
-        out[name] = StudyResult(method, float(decay), _step_sizes(grid), marks,
-                                *(np.array(rows[k]) for k in fields))
+        out[name] = StudyResult(
+            method, float(decay), _step_sizes(grid), marks, *(np.array(rows[k]) for k in fields)
+        )
     return out
 
 
@@ -591,8 +624,13 @@ def thin(study, step):
     """
     step = check_count(step, "step")
     return {
-        name: StudyResult(r.method, r.decay, r.grid[::step], r.marks,
-                          *(getattr(r, k)[:, ::step] for k in ("rare", "common", "excess", "loss_rare", "loss_common")))
+        name: StudyResult(
+            r.method,
+            r.decay,
+            r.grid[::step],
+            r.marks,
+            *(getattr(r, k)[:, ::step] for k in ("rare", "common", "excess", "loss_rare", "loss_common")),
+        )
         for name, r in study.items()
     }
 
@@ -619,11 +657,16 @@ def log_grid(low, high, per_decade=8):
     >>> log_grid(0.1, 10, per_decade=2).round(3).tolist()
     [0.1, 0.316, 1.0, 3.162, 10.0]
     """
-    low, high = check_scalar(low, "low", min=0, include_min=False), check_scalar(high, "high", min=0, include_min=False)
+    low, high = (
+        check_scalar(low, "low", min=0, include_min=False),
+        check_scalar(high, "high", min=0, include_min=False),
+    )
     per_decade = check_count(per_decade, "per_decade")
     if not low < high:
         raise ValueError(f"low ({low}) must be below high ({high}).")
-    m = np.arange(math.ceil(per_decade * math.log10(low) - 1e-9), math.floor(per_decade * math.log10(high) + 1e-9) + 1)
+    m = np.arange(
+        math.ceil(per_decade * math.log10(low) - 1e-9), math.floor(per_decade * math.log10(high) + 1e-9) + 1
+    )
     return 10.0 ** (m / per_decade)
 
 

@@ -6,6 +6,7 @@ pandas, so :func:`markdown_table` formats a small table as Markdown, which a
 chapter displays with ``IPython.display.Markdown`` (MyST renders the maths in
 its cells).
 """
+
 from __future__ import annotations
 
 import numbers
@@ -93,7 +94,8 @@ def markdown_table(rows, columns, *, index=None, index_name="", formats=None, de
     header = ([index_name] if index is not None else []) + columns
     # numeric columns align right, text columns (and the row labels) left
     rule = [":--"] * (index is not None) + [
-        "--:" if any(r[k] is not None for r in rows) and all(r[k] is None or _is_number(r[k]) for r in rows)
+        "--:"
+        if any(r[k] is not None for r in rows) and all(r[k] is None or _is_number(r[k]) for r in rows)
         else ":--"
         for k in range(len(columns))
     ]

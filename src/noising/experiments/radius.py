@@ -22,7 +22,8 @@ from math import comb
 import numpy as np
 from scipy.optimize import minimize
 
-from .._validate import check_design_beta
+from .._validate import check_count, check_design_beta
+from ..moments import MAX_MOMENT_ORDER
 from ..noise import Dropout
 
 __all__ = [
@@ -243,19 +244,14 @@ def dropout_moments_by_convolution(x, beta, delta, order):
     x, beta = check_design_beta(x, beta)
     if x.shape[0] != 1:
         raise ValueError(f"x must be one example (shape (d,)), got shape {x.shape}")
-    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, np.integer)) or order < 0:
-        raise ValueError(f"order must be an integer >= 0, got {order!r}")
+    k = check_count(order, "order", min=0, max=MAX_MOMENT_ORDER)
     delta = Fraction(_delta(delta))
-    k = int(order)
-    binom = [[comb(m, l) for l in range(m + 1)] for m in range(k + 1)]
+    binom = [[comb(m, i) for i in range(m + 1)] for m in range(k + 1)]
     moments = [Fraction(1)] + [Fraction(0)] * k  # the empty sum: Delta = 0
     for c in (Fraction(float(v)) for v in (x[0] * beta)):
         if c == 0:
             continue
         up, down = c * delta / (1 - delta), -c
         d_mom = [(1 - delta) * up**m + delta * down**m for m in range(k + 1)]
-        moments = [
-            sum(binom[m][l] * moments[l] * d_mom[m - l] for l in range(m + 1))
-            for m in range(k + 1)
-        ]
+        moments = [sum(binom[m][i] * moments[i] * d_mom[m - i] for i in range(m + 1)) for m in range(k + 1)]
     return np.array([float(m) for m in moments])

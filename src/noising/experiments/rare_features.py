@@ -24,6 +24,7 @@ Four studies of Wager, Wang & Liang (2013) use these drivers:
 The designs and grids are the book's own (the paper does not print its
 simulation's design); the defaults below are the chapter's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -93,7 +94,9 @@ SGD_OPTS = dict(lr=1.0, epochs=30, batch_size=20)
 def _seq(values, name):
     values = tuple(float(v) for v in values)
     if len(values) < 3:
-        raise ValueError(f"{name} needs at least three values so that a choice can be interior; got {values}.")
+        raise ValueError(
+            f"{name} needs at least three values so that a choice can be interior; got {values}."
+        )
     return values
 
 
@@ -360,7 +363,17 @@ def choose(betas, X, y, criterion):
     return int(np.lexsort((ll, -acc))[0]), -acc
 
 
-def criterion_study(results, seeds, *, design=None, n_train=200, n_val=200, n_test=2000, method="dropout (quadratic)", baseline="L2"):
+def criterion_study(
+    results,
+    seeds,
+    *,
+    design=None,
+    n_train=200,
+    n_val=200,
+    n_test=2000,
+    method="dropout (quadratic)",
+    baseline="L2",
+):
     """Re-tune two methods of :func:`run_seed` under each of :data:`CRITERIA` (claim W9).
 
     The fits are those of ``results`` (no refitting); only the rule that picks
@@ -386,7 +399,16 @@ def criterion_study(results, seeds, *, design=None, n_train=200, n_val=200, n_te
         better), and per method ``index`` and ``curve`` (the criterion over the
         grid, smaller is better).
     """
-    out = {c: dict(gain=[], gain_all=[], logloss_gain=[], index={method: [], baseline: []}, curve={method: [], baseline: []}) for c in CRITERIA}
+    out = {
+        c: dict(
+            gain=[],
+            gain_all=[],
+            logloss_gain=[],
+            index={method: [], baseline: []},
+            curve={method: [], baseline: []},
+        )
+        for c in CRITERIA
+    }
     for seed, res in zip(seeds, results):
         _, va, te = draw_splits(seed, design, n_train, n_val, n_test)
         act = te.active
@@ -406,16 +428,32 @@ def criterion_study(results, seeds, *, design=None, n_train=200, n_val=200, n_te
                 out[c]["index"][m].append(k)
                 out[c]["curve"][m].append(curve)
             bm, bb = chosen[method], chosen[baseline]
-            out[c]["gain"].append(fit.accuracy(te.X[act], te.y[act], bm) - fit.accuracy(te.X[act], te.y[act], bb))
+            out[c]["gain"].append(
+                fit.accuracy(te.X[act], te.y[act], bm) - fit.accuracy(te.X[act], te.y[act], bb)
+            )
             out[c]["gain_all"].append(fit.accuracy(te.X, te.y, bm) - fit.accuracy(te.X, te.y, bb))
-            out[c]["logloss_gain"].append(mean_logloss(te.X[act], te.y[act], bb) - mean_logloss(te.X[act], te.y[act], bm))
+            out[c]["logloss_gain"].append(
+                mean_logloss(te.X[act], te.y[act], bb) - mean_logloss(te.X[act], te.y[act], bm)
+            )
     for c in CRITERIA:
         for k in ("gain", "gain_all", "logloss_gain"):
             out[c][k] = np.array(out[c][k])
     return out
 
 
-def widened_lower_edge(seed, method, *, design=None, n_train=200, n_val=200, factor=10.0, l2_grid=L2_GRID, delta_grid=DELTA_GRID, eps=EPS, tol=TOL):
+def widened_lower_edge(
+    seed,
+    method,
+    *,
+    design=None,
+    n_train=200,
+    n_val=200,
+    factor=10.0,
+    l2_grid=L2_GRID,
+    delta_grid=DELTA_GRID,
+    eps=EPS,
+    tol=TOL,
+):
     """Validation log-loss one step below the lower edge of a method's grid.
 
     Used to check a choice on the lower edge of a grid (the least
@@ -514,7 +552,9 @@ def separating_features(X, y, columns):
     return out
 
 
-def coadapted(n, mode, *, n_rare=10, rare_rate=0.04, rare_strength=1.5, partner_strength=1.0, n_noise=20, seed=0):
+def coadapted(
+    n, mode, *, n_rare=10, rare_rate=0.04, rare_strength=1.5, partner_strength=1.0, n_noise=20, seed=0
+):
     """A rare-features design with a dense partner feature (claim W22).
 
     Columns ``0 .. n_rare-1`` are rare binary features (probability
@@ -552,7 +592,9 @@ def coadapted(n, mode, *, n_rare=10, rare_rate=0.04, rare_strength=1.5, partner_
     sign = {"with": 1.0, "against": -1.0, "independent": np.sign(u)}[mode]
     g = np.where(active, sign * np.abs(u), u)
     X = np.column_stack([rare, g, noise])
-    beta = np.concatenate([np.full(n_rare, float(rare_strength)), [float(partner_strength)], np.zeros(n_noise)])
+    beta = np.concatenate(
+        [np.full(n_rare, float(rare_strength)), [float(partner_strength)], np.zeros(n_noise)]
+    )
     y = (uniform < fit.predict_mean(X, beta)).astype(float)
     return data.RareFeatures(X=X, y=y, beta=beta, active=active, n_rare=n_rare)
 
@@ -598,7 +640,9 @@ def coadaptation_fit(seed, mode, *, delta=0.5, n=200, eps=EPS, tol=TOL, **design
     r = tr.n_rare
     drop, l2, bl = b_drop[:r].mean(), b_l2[:r].mean(), b_blind[:r].mean()
     if drop <= 0 or l2 <= 0 or bl <= 0:
-        raise ValueError(f"seed {seed}, mode {mode!r}: a mean rare weight is not positive ({drop:.3g}, {l2:.3g}, {bl:.3g}).")
+        raise ValueError(
+            f"seed {seed}, mode {mode!r}: a mean rare weight is not positive ({drop:.3g}, {l2:.3g}, {bl:.3g})."
+        )
     return dict(
         log_ratio=float(np.log(drop / l2)),
         log_ratio_blind=float(np.log(drop / bl)),
@@ -734,7 +778,9 @@ def ray_profile(objective, beta, j, direction, ts):
     return np.array(values), np.array(slopes)
 
 
-def quadratic_versus_mc(seed, delta, *, design=None, masks=50, mask_seed=1, eps=EPS, tol=TOL, n_train=200, n_test=2000):
+def quadratic_versus_mc(
+    seed, delta, *, design=None, masks=50, mask_seed=1, eps=EPS, tol=TOL, n_train=200, n_test=2000
+):
     """Fit :math:`R^q` and Monte Carlo dropout training at one ``delta`` on one seed (claim W23).
 
     Both fits use the training set of :func:`draw_splits` for ``seed`` and the

@@ -26,6 +26,7 @@ power calculation that fixes the number of seeds, and :func:`verdict` turns
 the intervals of several settings into a verdict with
 :func:`noising.verdicts.from_interval`.
 """
+
 from __future__ import annotations
 
 import math
@@ -327,8 +328,9 @@ def lbfgs_batch(fun, d, K, *, gtol, ftol=1e-15, max_iter=2000, memory=20, maxls=
     except ImportError:  # pragma: no cover - depends on the SciPy version
         lockstep = False
     if not lockstep:  # pragma: no cover - depends on the SciPy version
-        return _minimize_each(fun, d, K, gtol=gtol, ftol=ftol, max_iter=max_iter, memory=memory,
-                              maxls=maxls, maxfun=maxfun)
+        return _minimize_each(
+            fun, d, K, gtol=gtol, ftol=ftol, max_iter=max_iter, memory=memory, maxls=maxls, maxfun=maxfun
+        )
     m = int(memory)
     factr = ftol / np.finfo(float).eps
     nbd = np.zeros(d, np.int32)
@@ -350,8 +352,25 @@ def lbfgs_batch(fun, d, K, *, gtol, ftol=1e-15, max_iter=2000, memory=20, maxls=
         want = []
         for k in running:
             while True:
-                setulb(m, x[k], low, up, nbd, f[k], g[k], factr, gtol, wa[k], iwa[k], task[k],
-                       lsave[k], isave[k], dsave[k], maxls, ln_task[k])
+                setulb(
+                    m,
+                    x[k],
+                    low,
+                    up,
+                    nbd,
+                    f[k],
+                    g[k],
+                    factr,
+                    gtol,
+                    wa[k],
+                    iwa[k],
+                    task[k],
+                    lsave[k],
+                    isave[k],
+                    dsave[k],
+                    maxls,
+                    ln_task[k],
+                )
                 t = task[k]
                 if t[0] == 3:  # wants f and g at x[k]
                     want.append(k)
@@ -391,14 +410,27 @@ def _minimize_each(fun, d, K, *, gtol, ftol, max_iter, memory, maxls, maxfun):
     B = np.zeros((d, K))
     info = {key: np.zeros(K) for key in ("fun", "grad_norm")}
     info.update(n_iter=np.zeros(K, dtype=int), nfev=np.zeros(K, dtype=int), converged=np.zeros(K, dtype=bool))
+
     def one(beta, col):
         fk, Gk = fun(beta[:, None], col)
         return float(fk[0]), Gk[:, 0]
 
     for k in range(K):
-        res = minimize(one, np.zeros(d), args=(np.array([k]),), jac=True, method="L-BFGS-B",
-                       options={"maxiter": max_iter, "gtol": gtol, "ftol": ftol, "maxcor": memory,
-                                "maxls": maxls, "maxfun": maxfun})
+        res = minimize(
+            one,
+            np.zeros(d),
+            args=(np.array([k]),),
+            jac=True,
+            method="L-BFGS-B",
+            options={
+                "maxiter": max_iter,
+                "gtol": gtol,
+                "ftol": ftol,
+                "maxcor": memory,
+                "maxls": maxls,
+                "maxfun": maxfun,
+            },
+        )
         B[:, k] = res.x
         info["fun"][k] = res.fun
         info["grad_norm"][k] = np.max(np.abs(res.jac)) if d else 0.0
@@ -909,11 +941,23 @@ def markdown_table(rows):
         # rounded first so that a zero never prints as -0.0
         return f"{round(100 * x, 1) + 0.0:.1f}"
 
-    columns = ["seeds", "dropout acc. (%)", "semi-supervised acc. (%)", "mean gain (points)", "sd of gain",
-               "95 % interval"]
+    columns = [
+        "seeds",
+        "dropout acc. (%)",
+        "semi-supervised acc. (%)",
+        "mean gain (points)",
+        "sd of gain",
+        "95 % interval",
+    ]
     body = [
-        [r["seeds"], 100 * r["dropout"], 100 * r["semi"], 100 * r["gain"], 100 * r["sd"],
-         f"[{pts(r['low'])}, {pts(r['high'])}]"]
+        [
+            r["seeds"],
+            100 * r["dropout"],
+            100 * r["semi"],
+            100 * r["gain"],
+            100 * r["sd"],
+            f"[{pts(r['low'])}, {pts(r['high'])}]",
+        ]
         for r in rows.values()
     ]
     # rounded first so that a zero never prints as -0.0

@@ -54,7 +54,7 @@ def _layer_args(x, B, delta):
     delta = float(delta)
     if not 0.0 < delta < 1.0:
         raise ValueError(f"delta (the dropout probability) must lie in (0, 1), got {delta}")
-    if 2 ** x.size > _MAX_MASKS:
+    if 2**x.size > _MAX_MASKS:
         raise ValueError(f"d = {x.size} features give 2**d masks per class; enumerate at most d = 12.")
     return x, B, delta
 
@@ -376,7 +376,9 @@ def quadratic_term_symbolic(d, q, masks="per-class"):
             sp.Poly(sum(x[k] * B[k, j] * dev[j * d + k if per_class else k] for k in range(d)), *gens)
             for j in range(q)
         ]
-        quad = sum((v[j] * v[m] * sp.Poly(H[j, m], *gens) for j in range(q) for m in range(q)), sp.Poly(0, *gens))
+        quad = sum(
+            (v[j] * v[m] * sp.Poly(H[j, m], *gens) for j in range(q) for m in range(q)), sp.Poly(0, *gens)
+        )
         total += quad * sp.Poly(r ** (n_bits - sum(keep)), *gens)
     quotient, remainder = sp.div(total, sp.Poly((1 + r) ** n_bits, *gens))
     if not remainder.is_zero:  # pragma: no cover - the expectation is polynomial in r
