@@ -16,6 +16,12 @@ silently losing their imaginary part.
 
 Size limits (:data:`MAX_ELEMENTS`, :data:`MAX_WORK`) turn a request that could not
 finish in reasonable time or memory into a :class:`ValueError` that states the limit.
+
+Designs may be ``scipy.sparse`` matrices or arrays where the function says so
+(``check_design(..., accept_sparse="csr")``): any format is converted once to a
+canonical float64 CSR (or CSC) *array*, duplicates summed, never densified, and the
+stored values are checked like a dense array's. Functions that need a dense design
+refuse a sparse one with a :class:`TypeError` that says why and what to do instead.
 """
 from __future__ import annotations
 
@@ -37,6 +43,9 @@ __all__ = [
     "check_vector",
     "check_design",
     "check_design_beta",
+    "check_product_range",
+    "column_max_abs",
+    "is_sparse",
     "check_beta",
     "check_labels",
     "check_weights",
@@ -169,11 +178,31 @@ def check_choice(value, name, choices):
     return value
 
 
+def is_sparse(a):
+    """Whether ``a`` is a ``scipy.sparse`` matrix or array (without importing SciPy for dense input)."""
+    if isinstance(a, np.ndarray) or not hasattr(a, "toarray"):
+        return False
+    import scipy.sparse as sp
+
+    return sp.issparse(a)
+
+
+def _refuse_sparse(a, name, why=""):
+    import scipy.sparse as sp
+
+    reason = why or "this function works on dense arrays only"
+    kind = "array" if isinstance(a, sp.sparray) else "matrix"
+    raise TypeError(
+        f"{name} is a scipy.sparse {a.format} {kind} of shape {a.shape}, but {reason}; "
+        f"pass {name}.toarray() if it is small enough to hold densely."
+    )
+
+
 def _to_float_array(a, name):
     if a is None or isinstance(a, (str, bytes, dict, set)) or callable(a):
         raise TypeError(f"{name} must be an array of real numbers, got {a!r} ({_type_name(a)}).")
-    if hasattr(a, "toarray") and not isinstance(a, np.ndarray):
-        raise TypeError(f"{name} must be a dense array; got a sparse matrix, pass {name}.toarray().")
+    if is_sparse(a):
+        _refuse_sparse(a, name, f"{name} must be a dense array")
     try:
         arr = np.asarray(a)
     except ValueError:
@@ -243,8 +272,77 @@ def check_vector(v, name, *, size=None, allow_empty=False):
     return check_array(v, name, allow_empty=allow_empty)
 
 
-def check_design(X, name="X", *, allow_vector=False, allow_no_rows=False):
-    """A finite float design of shape ``(n, d)``, ``d >= 1`` (a 1-D ``x`` becomes one row if allowed)."""
+def _sparse_design(X, name, fmt):
+    """A canonical float64 sparse array in format ``fmt`` ("csr" or "csc"); checks dtype and stored values.
+
+    The input is never modified: duplicates are summed on a copy. Explicit zeros are kept
+    (they contribute nothing). Memory is O(nnz).
+    """
+    import scipy.sparse as sp
+
+    kind = X.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{name} must be real, got complex values (dtype {X.dtype}); "
+            f"pass {name}.real if the imaginary part is meant to be dropped."
+        )
+    if kind not in "biuf":
+        raise TypeError(f"{name} must be a sparse matrix of real numbers, got dtype {X.dtype}.")
+    if X.ndim == 1:  # a 1-D sparse array (one example); the caller decides whether that is allowed
+        X = sp.coo_array(X).reshape((1, X.shape[0]))
+    convert = sp.csr_array if fmt == "csr" else sp.csc_array
+    out = convert(X)
+    if out.dtype != np.float64:
+        out = out.astype(np.float64)  # a copy
+    if not out.has_canonical_format:  # duplicate or unsorted indices: sum them on a copy
+        out = out.copy()
+        out.sum_duplicates()
+    if not np.all(np.isfinite(out.data)):
+        raise ValueError(
+            f"{name} contains NaN or infinite values among its stored entries; remove or impute them before calling."
+        )
+    return out
+
+
+def check_design(X, name="X", *, allow_vector=False, allow_no_rows=False, accept_sparse=False, sparse_reason=""):
+    """A finite float design of shape ``(n, d)``, ``d >= 1`` (a 1-D ``x`` becomes one row if allowed).
+
+    Parameters
+    ----------
+    X : array_like or scipy.sparse matrix/array
+    name : str
+    allow_vector : bool
+        Accept a 1-D ``x`` as one example (returned with shape ``(1, d)``).
+    allow_no_rows : bool
+        Accept ``n = 0``.
+    accept_sparse : {False, "csr", "csc"}
+        ``False`` refuses a ``scipy.sparse`` design with a :class:`TypeError` (saying
+        ``sparse_reason``); a format name converts any sparse format to a canonical
+        float64 sparse *array* of that format (duplicates summed, never densified).
+
+    Returns
+    -------
+    ndarray or scipy.sparse.csr_array / csc_array
+        Float64, shape ``(n, d)``.
+
+    Raises
+    ------
+    TypeError
+        For complex, string or object entries, or a sparse design where only dense ones work.
+    ValueError
+        For a wrong dimension, an empty design, or NaN/inf among the (stored) entries.
+    """
+    if is_sparse(X):
+        if not accept_sparse:
+            _refuse_sparse(X, name, sparse_reason)
+        if X.ndim == 1 and not allow_vector:
+            raise ValueError(f"{name} must have shape (n, d), got a 1-D sparse array of shape {X.shape}.")
+        X = _sparse_design(X, name, accept_sparse)
+        if X.shape[1] == 0 or (X.shape[0] == 0 and not allow_no_rows):
+            raise ValueError(
+                f"{name} is empty (shape {X.shape}); pass at least one example with at least one feature."
+            )
+        return X
     X = _to_float_array(X, name)
     if allow_vector and X.ndim == 1:
         X = X[None, :]
@@ -273,8 +371,11 @@ def check_beta(beta, d, name="beta"):
     return check_array(beta, name)
 
 
-def check_design_beta(X, beta, *, beta_name="beta"):
+def check_design_beta(X, beta, *, beta_name="beta", accept_sparse=False, sparse_reason=""):
     """Return ``(X, beta)`` as float arrays of shape ``(n, d)`` and ``(d,)`` (a 1-D ``X`` is one example).
+
+    ``accept_sparse`` and ``sparse_reason`` are as in :func:`check_design`; a sparse
+    ``X`` is returned as a canonical float64 sparse array.
 
     Raises
     ------
@@ -284,16 +385,29 @@ def check_design_beta(X, beta, *, beta_name="beta"):
         If the shapes do not match, an array is empty, an entry is NaN or infinite, or
         a product :math:`x_{ij}\\beta_j` overflows the float range.
     """
-    X = check_design(X, "X", allow_vector=True)
+    X = check_design(X, "X", allow_vector=True, accept_sparse=accept_sparse, sparse_reason=sparse_reason)
     beta = check_beta(beta, X.shape[1], beta_name)
+    check_product_range(column_max_abs(X), beta, beta_name)
+    return X, beta
+
+
+def column_max_abs(X):
+    """:math:`\\max_i |x_{ij}|` per column of a checked design (dense or sparse), shape ``(d,)``."""
+    if is_sparse(X):
+        return abs(X).max(axis=0).toarray().ravel()
+    return np.abs(X).max(axis=0) if X.shape[0] else np.zeros(X.shape[1])
+
+
+def check_product_range(col_max, beta, beta_name="beta"):
+    """Refuse weights for which some :math:`x_{ij}\\beta_j` overflows (``col_max`` from :func:`column_max_abs`)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        big = np.abs(X).max(axis=0) * np.abs(beta)
+        big = col_max * np.abs(beta)
     if not np.all(np.isfinite(big)):
         raise ValueError(
             f"X * {beta_name} overflows the float range (|x_ij {beta_name}_j| > 1.8e308); "
             f"rescale the features or {beta_name}."
         )
-    return X, beta
+    return beta
 
 
 def check_linear_predictor(z, what="X @ beta"):

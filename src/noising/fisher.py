@@ -11,33 +11,38 @@ is the weight vector of the quadratic dropout penalty (eq. 2 with Table 1's drop
 row) and of the dropout-preconditioned step; :func:`diag_fisher` is the one place it
 is computed (the penalties, the regularizer's gradient and :mod:`noising.optim` call
 its kernel).
+
+Every function accepts a ``scipy.sparse`` design (any format, converted once to CSR):
+the diagonal is :math:`(X^{\\circ 2})^\\top a` with :math:`a_i = A''(x_i\\beta)`, one
+sparse product in O(nnz) memory; the full :math:`d\\times d` matrices are dense by
+nature and are refused above :data:`~noising._validate.MAX_ELEMENTS` entries.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_design_beta, check_labels, check_linear_predictor, check_weights
+from ._linalg import is_sparse, scale_rows, square, weighted_col_sq_sums
+from ._validate import MAX_ELEMENTS, check_design_beta, check_labels, check_linear_predictor, check_size, check_weights
 from .families import get_family
 
 __all__ = ["diag_fisher", "fisher_information", "score_covariance"]
 
 
 def _diag_xvx(X, v, X2=None):
-    """:math:`\\sum_i v_i x_{ij}^2` for checked arrays; ``X2`` is a cached ``X * X`` if available.
+    """:math:`\\sum_i v_i x_{ij}^2 = ((X^{\\circ 2})^\\top v)_j` for checked designs (dense or sparse).
 
-    Uses one matrix-vector product when the squares are finite, and the ordering
+    ``X2`` is a cached :math:`X^{\\circ 2}` if available (a penalty computes it once).
+    Uses one matrix-vector product when the result is finite, and the ordering
     :math:`(v_i |x_{ij}|)|x_{ij}|` otherwise, so a curvature :math:`v_i = 0` times a
     square beyond the float range gives 0, not NaN.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         if X2 is None:
-            X2 = X * X
+            X2 = square(X)
         out = X2.T @ v
     if np.all(np.isfinite(out)) or not np.all(np.isfinite(v)):
         return out
-    absX = np.abs(X)
-    with np.errstate(over="ignore"):
-        return ((v[:, None] * absX) * absX).sum(axis=0)
+    return weighted_col_sq_sums(X, v)
 
 
 def diag_fisher(X, beta, family="logistic", *, weights=None):
@@ -45,7 +50,8 @@ def diag_fisher(X, beta, family="logistic", *, weights=None):
 
     Parameters
     ----------
-    X : array_like, shape (n, d) or (d,)
+    X : array_like or scipy.sparse matrix, shape (n, d) or (d,)
+        Design; a sparse one is used as :math:`(X\\circ X)^\\top a`, never densified.
     beta : array_like, shape (d,)
     family : {"logistic", "linear", "poisson"}
     weights : array_like, shape (n,), optional
@@ -61,7 +67,7 @@ def diag_fisher(X, beta, family="logistic", *, weights=None):
     >>> diag_fisher([[1.0, 2.0]], [0.0, 0.0]).tolist()  # A''(0) = 1/4
     [0.25, 1.0]
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
     fam = get_family(family)
     v = fam.A2(check_linear_predictor(X @ beta))
     if weights is not None:
@@ -81,7 +87,8 @@ def fisher_information(X, beta, family="logistic"):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        A sparse design is multiplied sparsely; the :math:`d\\times d` result is dense.
     beta : array_like, shape (d,)
     family : {"logistic", "linear", "poisson"}
 
@@ -89,11 +96,16 @@ def fisher_information(X, beta, family="logistic"):
     -------
     ndarray, shape (d, d)
         Symmetric positive semi-definite matrix.
+
+    Raises
+    ------
+    ValueError
+        For bad input, or :math:`d^2` above ``MAX_ELEMENTS`` (use :func:`diag_fisher`).
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
+    _check_square_size(X.shape[1])
     a2 = get_family(family).A2(check_linear_predictor(X @ beta))
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = X.T @ (a2[:, None] * X) / X.shape[0]
+    out = _weighted_gram(X, a2) / X.shape[0]
     _refuse_nan(out)
     return out
 
@@ -108,7 +120,8 @@ def score_covariance(X, y, beta, family="logistic"):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        A sparse design is multiplied sparsely; the :math:`d\\times d` result is dense.
     y : array_like, shape (n,)
     beta : array_like, shape (d,)
     family : {"logistic", "linear", "poisson"}
@@ -116,15 +129,33 @@ def score_covariance(X, y, beta, family="logistic"):
     Returns
     -------
     ndarray, shape (d, d)
+
+    Raises
+    ------
+    ValueError
+        For bad input, or :math:`d^2` above ``MAX_ELEMENTS``.
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
+    _check_square_size(X.shape[1])
     fam = get_family(family)
     y = check_labels(y, X.shape[0], fam)
     r = y - fam.A1(check_linear_predictor(X @ beta))
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = X.T @ ((r * r)[:, None] * X) / X.shape[0]
+    out = _weighted_gram(X, r * r) / X.shape[0]
     _refuse_nan(out)
     return out
+
+
+def _check_square_size(d):
+    check_size(d * d, MAX_ELEMENTS, "a d x d matrix for d = {d}: d^2".format(d=d),
+               "use diag_fisher for the diagonal only")
+
+
+def _weighted_gram(X, w):
+    """:math:`X^\\top\\diag(w)X`, dense output (sparse products for a sparse ``X``)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if is_sparse(X):
+            return np.asarray((X.T @ scale_rows(X, w)).toarray())
+        return X.T @ (w[:, None] * X)
 
 
 def _refuse_nan(out):

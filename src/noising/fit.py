@@ -17,6 +17,9 @@ approximates by :math:`R^q`).
 
 All functions validate their input (:class:`TypeError` for a wrong type,
 :class:`ValueError` for a wrong value) with a message that names the argument.
+:func:`nll`, :func:`fit_glm`, :func:`predict_mean` and :func:`accuracy` accept a
+``scipy.sparse`` design (any format, converted once to CSR, never densified): they
+only need :math:`X\\beta` and :math:`X^\\top r`.
 """
 from __future__ import annotations
 
@@ -86,7 +89,8 @@ def nll(X, y, beta, family="logistic"):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Design; sparse input is accepted.
     y : array_like, shape (n,)
         Responses (labels in {0, 1} for logistic, counts for Poisson).
     beta : array_like, shape (d,)
@@ -97,7 +101,7 @@ def nll(X, y, beta, family="logistic"):
     value : float
     grad : ndarray, shape (d,)
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
     fam = get_family(family)
     y = check_labels(y, X.shape[0], fam)
     z = check_linear_predictor(X @ beta)
@@ -175,7 +179,8 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Design; a sparse one (any format) is converted once to CSR and never densified.
     y : array_like, shape (n,)
     penalty : object with ``value_and_grad(beta)``, optional
         E.g. :class:`~noising.penalties.L2`, :class:`~noising.penalties.DropoutPenalty`, or a sum of penalties.
@@ -209,7 +214,7 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
     0.833333
     """
     fam = get_family(family)
-    X = check_design(X)
+    X = check_design(X, accept_sparse="csr")
     n, d = X.shape
     y = check_labels(y, n, fam)
     beta0 = np.zeros(d) if beta0 is None else check_beta(beta0, d, "beta0")
@@ -328,7 +333,7 @@ def dropout_sgd(
         or a run that diverges or ends with a non-finite loss.
     """
     fam = get_family(family)
-    X = check_design(X)
+    X = check_design(X, sparse_reason="dropout_sgd does not take a sparse design yet; use fit_glm with DropoutPenalty")
     n, d = X.shape
     y = check_labels(y, n, fam)
     delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
@@ -395,12 +400,14 @@ def dropout_sgd(
 def predict_mean(X, beta, family="logistic"):
     """Predicted mean :math:`A'(x_i\\beta)` (probabilities for logistic regression).
 
+    ``X`` may be a ``scipy.sparse`` matrix (any format).
+
     Examples
     --------
     >>> predict_mean([[0.0, 1.0]], [3.0, 0.0]).tolist()
     [0.5]
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
     return get_family(family).A1(check_linear_predictor(X @ beta))
 
 
@@ -409,7 +416,7 @@ def accuracy(X, y, beta):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
     y : array_like, shape (n,), labels in {0, 1}
     beta : array_like, shape (d,)
 
@@ -418,6 +425,6 @@ def accuracy(X, y, beta):
     float
         Fraction of correct predictions.
     """
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
     y = check_labels(y, X.shape[0], get_family("logistic"))
     return float(np.mean((check_linear_predictor(X @ beta) > 0) == (y == 1)))

@@ -17,21 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._linalg import row_scale as _row_scale
+from ._linalg import scale_columns
 from ._validate import check_array, check_design_beta, check_noise, check_probability, check_random_state, check_scalar
 
 __all__ = ["Dropout", "Gaussian", "check_noise"]
-
-
-def _row_scale(W):
-    """``(m, s)`` with ``m_i = max_j |W_ij|`` and ``s_i = sum_j (W_ij/m_i)^2``, so ``sum_j W_ij^2 = m_i^2 s_i``.
-
-    The scaled form neither overflows nor underflows where the sum of squares
-    itself is a float (and ``m_i = s_i = 0`` for an all-zero row).
-    """
-    m = np.abs(W).max(axis=1)
-    safe = np.where(m > 0, m, 1.0)
-    s = ((W / safe[:, None]) ** 2).sum(axis=1)
-    return m, s
 
 
 def _norm(v):
@@ -79,17 +69,19 @@ class Dropout:
     def variance(self, X, beta):
         """Per-example :math:`\\operatorname{Var}_\\xi[\\tilde x_i\\beta] = \\frac{\\delta}{1-\\delta}\\sum_j x_{ij}^2\\beta_j^2`.
 
+        ``X`` may be a ``scipy.sparse`` matrix (only its stored values are used).
+
         Returns
         -------
         ndarray, shape (n,)
         """
-        f, m = self._variance_parts(*check_design_beta(X, beta))
+        f, m = self._variance_parts(*check_design_beta(X, beta, accept_sparse="csr"))
         with np.errstate(over="ignore"):
             return f * m * m
 
     def _variance_parts(self, X, beta):
         """``(f, m)`` with variance ``f * m**2`` per example, for checked arrays (no overflow in ``f``, ``m``)."""
-        m, s = _row_scale(X * beta)
+        m, s = _row_scale(scale_columns(X, beta))
         return self.delta / (1.0 - self.delta) * s, m
 
     def sample(self, X, rng):
@@ -136,11 +128,13 @@ class Gaussian:
     def variance(self, X, beta):
         """Per-example :math:`\\operatorname{Var}_\\xi[\\tilde x_i\\beta] = \\sigma^2\\lVert\\beta\\rVert_2^2`.
 
+        ``X`` may be a ``scipy.sparse`` matrix (only its shape is used).
+
         Returns
         -------
         ndarray, shape (n,)
         """
-        f, m = self._variance_parts(*check_design_beta(X, beta))
+        f, m = self._variance_parts(*check_design_beta(X, beta, accept_sparse="csr"))
         with np.errstate(over="ignore"):
             return f * m * m
 

@@ -21,15 +21,34 @@ This module provides
 
 Input is checked once, at construction and in ``value_and_grad``;
 :func:`noising.fit.fit_glm` calls an unchecked fast path inside the optimiser.
+
+The design of :class:`DropoutPenalty` and :class:`NoisingPenalty` may be a
+``scipy.sparse`` matrix or array (any format; converted once to CSR and never
+densified). :class:`DropoutPenalty` computes :math:`X^{\\circ 2}` once at construction,
+so a value and gradient cost four sparse products, :math:`X\\beta`,
+:math:`X^\\top r`, :math:`X^{\\circ 2}\\beta^{\\circ 2}` and :math:`(X^{\\circ 2})^\\top a`,
+in O(nnz) memory.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_array, check_beta, check_design, check_indices, check_noise, check_probability, check_scalar
+from ._linalg import square
+from ._validate import (
+    check_array,
+    check_beta,
+    check_design,
+    check_indices,
+    check_linear_predictor,
+    check_noise,
+    check_probability,
+    check_product_range,
+    check_scalar,
+    column_max_abs,
+)
 from .families import get_family
 from .fisher import _diag_xvx
-from .regularizer import quadratic, quadratic_gradient
+from .regularizer import _quadratic_gradient, _quadratic_terms
 
 __all__ = ["Penalty", "L2", "DropoutPenalty", "NoisingPenalty"]
 
@@ -200,12 +219,14 @@ class NoisingPenalty(Penalty):
 
         R^q(\\beta) = \\sum_i \\tfrac12 A''(x_i\\beta)\\operatorname{Var}_\\xi[\\tilde x_i\\beta],
 
-    with the gradient of :func:`noising.regularizer.quadratic_gradient`.
+    the value of :func:`noising.regularizer.quadratic` with the gradient of
+    :func:`noising.regularizer.quadratic_gradient`.
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
-        Design on which the regularizer is computed (labelled or unlabelled).
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Design on which the regularizer is computed (labelled or unlabelled);
+        sparse input is accepted (converted once to CSR, never densified).
     noise : noising.Dropout or noising.Gaussian
     family : {"logistic", "linear", "poisson"}
     lam : float
@@ -213,15 +234,21 @@ class NoisingPenalty(Penalty):
     """
 
     def __init__(self, X, noise, family="logistic", lam=1.0):
-        self.X = check_design(X)
+        self.X = check_design(X, accept_sparse="csr")
         self.noise = check_noise(noise)
         self.family = get_family(family)
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
+        self._col_max = column_max_abs(self.X)
 
     def value_and_grad(self, beta):
-        beta = check_beta(beta, self.X.shape[1])
-        v = quadratic(self.X, beta, self.noise, self.family)
-        g = quadratic_gradient(self.X, beta, self.noise, self.family)
+        beta = check_product_range(self._col_max, check_beta(beta, self.X.shape[1]))
+        return self._value_and_grad_unchecked(beta)
+
+    def _value_and_grad_unchecked(self, beta):
+        with np.errstate(over="ignore"):
+            z = check_linear_predictor(self.X @ beta)
+        v = float(_quadratic_terms(self.X, beta, self.noise, self.family, z).sum())
+        g = _quadratic_gradient(self.X, beta, self.noise, self.family, z)
         return self.lam * v, self.lam * g
 
     def __repr__(self):
@@ -239,18 +266,25 @@ class DropoutPenalty(Penalty):
 
     where :math:`V(\\beta)=\\diag(A''(x_i\\beta))`. Columns in :math:`U`
     (``unpenalized``, e.g. an intercept) are not dropped, so they contribute to
-    :math:`x_i\\beta` but not to the variance. The gradient is
+    :math:`x_i\\beta` but not to the variance. With :math:`f_j = \\delta/(1-\\delta)`
+    for :math:`j\\notin U`, :math:`f_j = 0` for :math:`j \\in U`, :math:`a = A''(X\\beta)`
+    and the per-example variances :math:`s = X^{\\circ 2}(f\\odot\\beta^{\\circ 2})`, the
+    value is :math:`\\tfrac{\\lambda}{2} a^\\top s` and the gradient is
 
     .. math::
 
-        \\nabla R^q = \\frac{\\delta}{2(1-\\delta)}\\Bigl[X^\\top\\bigl(A'''(X\\beta)\\odot (X^{\\circ 2}_{-U}\\beta^{\\circ 2})\\bigr)
-        + 2\\,\\beta_{-U}\\odot\\bigl((X^{\\circ 2})^\\top A''(X\\beta)\\bigr)\\Bigr].
+        \\nabla \\lambda R^q = \\tfrac{\\lambda}{2}X^\\top\\bigl(A'''(X\\beta)\\odot s\\bigr)
+        + \\lambda\\, f\\odot\\beta\\odot\\bigl((X^{\\circ 2})^\\top a\\bigr):
+
+    four matrix-vector products with :math:`X` or :math:`X^{\\circ 2}`; the squares
+    :math:`X^{\\circ 2}` are computed once, at construction.
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
         Design on which the penalty is computed; it need not be the labelled
-        training design (unlabelled rows give the semi-supervised penalty).
+        training design (unlabelled rows give the semi-supervised penalty). A sparse
+        design (any format) is converted once to CSR and never densified: memory O(nnz).
     delta : float
         Dropout probability, ``0 <= delta < 1``.
     lam : float
@@ -275,24 +309,24 @@ class DropoutPenalty(Penalty):
     """
 
     def __init__(self, X, delta, lam=1.0, family="logistic", unpenalized=None):
-        X = check_design(X)
+        X = check_design(X, accept_sparse="csr")
         self.X = X
         self.delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.family = get_family(family)
         self.unpenalized = unpenalized
         self._mask = check_indices(unpenalized, X.shape[1], "unpenalized")
-        self._Xm = X * self._mask  # the penalised columns (unpenalised ones zeroed)
+        # f_j = delta / (1 - delta) on the dropped columns, 0 on the columns never dropped
+        self._f = np.where(self._mask, self.delta / (1.0 - self.delta), 0.0)
         with np.errstate(over="ignore"):
-            self._X2 = self._Xm * self._Xm  # x_ij^2, zero on unpenalised columns
-        self._c = self.lam * self.delta / (2.0 * (1.0 - self.delta))
+            self._X2 = square(X)  # x_ij^2, once (a sparse X2 has X's structure)
 
     def diag_fisher(self, beta):
-        """:math:`\\diag(X^\\top V(\\beta) X)` on the penalised columns (see :func:`noising.fisher.diag_fisher`)."""
+        """:math:`\\diag(X^\\top V(\\beta) X)` on the dropped columns, 0 on the others (see :func:`noising.fisher.diag_fisher`)."""
         beta = check_beta(beta, self.X.shape[1])
         with np.errstate(over="ignore"):
             z = self.X @ beta
-        return _diag_xvx(self._Xm, self.family.A2(z), self._X2)
+        return np.where(self._mask, _diag_xvx(self.X, self.family.A2(z), self._X2), 0.0)
 
     def value_and_grad(self, beta):
         beta = check_beta(beta, self.X.shape[1])
@@ -300,16 +334,15 @@ class DropoutPenalty(Penalty):
             return _refuse_nonfinite(*self._value_and_grad_unchecked(beta), "the dropout penalty")
 
     def _value_and_grad_unchecked(self, beta):
-        if self._c == 0.0:
+        if self.lam == 0.0 or not np.any(self._f):
             return 0.0, np.zeros_like(beta)
         z = self.X @ beta
         a2 = self.family.A2(z)
-        s = self._X2 @ (beta * beta)  # sum_j x_ij^2 beta_j^2 per example
-        value = self._c * float(a2 @ s)
-        grad = self._c * (self.X.T @ (self.family.A3(z) * s) + 2.0 * beta * _diag_xvx(self._Xm, a2, self._X2))
+        s = self._X2 @ (self._f * beta * beta)  # Var of x~_i beta: sum_j f_j x_ij^2 beta_j^2
+        value = 0.5 * self.lam * float(a2 @ s)
+        fbd = np.where(self._f > 0, self._f * beta * _diag_xvx(self.X, a2, self._X2), 0.0)
+        grad = self.lam * (0.5 * (self.X.T @ (self.family.A3(z) * s)) + fbd)
         return value, grad
 
     def __repr__(self):
         return f"DropoutPenalty(n={self.X.shape[0]}, delta={self.delta!r}, lam={self.lam!r}, family={self.family.name!r})"
-
-

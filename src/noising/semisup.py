@@ -43,10 +43,11 @@ class SemiSupervisedDropoutPenalty(Penalty):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
-        Labelled design (``n >= 1``).
-    Z : array_like, shape (m, d)
-        Unlabelled design with the same columns; ``m = 0`` is allowed.
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Labelled design (``n >= 1``); sparse input is accepted (CSR, never densified).
+    Z : array_like or scipy.sparse matrix, shape (m, d)
+        Unlabelled design with the same columns; ``m = 0`` is allowed; sparse or dense
+        independently of ``X``.
     delta : float
         Dropout probability, ``0 <= delta < 1``.
     alpha : float
@@ -73,8 +74,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
     """
 
     def __init__(self, X, Z, delta, alpha, family="logistic", unpenalized=None):
-        X = check_design(X, "X")
-        Z = check_design(Z, "Z", allow_no_rows=True)
+        X = check_design(X, "X", accept_sparse="csr")
+        Z = check_design(Z, "Z", allow_no_rows=True, accept_sparse="csr")
         if Z.shape[1] != X.shape[1]:
             raise ValueError(
                 f"Z has {Z.shape[1]} columns but X has {X.shape[1]}; unlabelled and labelled "
@@ -114,12 +115,12 @@ def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
-        Labelled design.
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Labelled design (sparse accepted).
     y : array_like, shape (n,)
         Labels.
-    Z : array_like, shape (m, d)
-        Unlabelled design (``m = 0`` gives ordinary dropout regularization).
+    Z : array_like or scipy.sparse matrix, shape (m, d)
+        Unlabelled design (``m = 0`` gives ordinary dropout regularization; sparse accepted).
     delta, alpha, family, unpenalized
         As in :class:`SemiSupervisedDropoutPenalty`.
     beta0 : array_like, shape (d,), optional
