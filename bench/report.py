@@ -148,6 +148,17 @@ def markdown(results):
                          f"| {r['max_relative_difference']:.1e} |")
     lines.append("")
 
+    f = results.get("imdb_fit")
+    if f:
+        lines += ["## A dropout fit at IMDB's size", "",
+                  f"`fit_glm` with `DropoutPenalty` on a {f['problem']}.", "",
+                  "| drawing the design | fit | L-BFGS iterations | converged | design in memory "
+                  "| peak memory of the fit | peak / design |",
+                  "| ---: | ---: | ---: | :---: | ---: | ---: | ---: |",
+                  f"| {_fmt_s(f['generate_s'])} | {_fmt_s(f['fit_s'])} | {f['iterations']} "
+                  f"| {'yes' if f['success'] else '**no**'} | {f['design_mib']:.1f} MiB "
+                  f"| {f['fit_peak_mib']:.1f} MiB | {f['fit_peak_over_design']:.2f} |", ""]
+
     lines += ["## Package versions", "",
               f"Every package installed in the environment of the run ({len(results['packages'])}).", "",
               "| package | version | package | version |",

@@ -11,6 +11,8 @@ What is measured (wall-clock seconds on this machine, one run each unless stated
    :mod:`bench.loops` (same numbers, speed-up ratio);
 6. ``noising.derivatives.softplus_derivative`` against SymPy differentiation evaluated in
    (40 + 2k)-digit arithmetic (same numbers, speed-up ratio);
+6b. a full ``fit_glm`` with the dropout penalty on an IMDB-sized sparse design (25,000 ×
+   100,001, from :mod:`noising.corpus`): time and peak memory (:func:`imdb_sized_fit`);
 7. determinism: every notebook's text outputs from the build (1) and from the fresh
    executions (3) are compared; they must be identical, except in cells that read
    the clock (``time.perf_counter``, ``timeit``, ...), whose printed timings vary.
@@ -21,7 +23,8 @@ every installed package) and ``bench/results.md`` (the tables the book's
 if an implementation disagrees with its reference, or if the outputs differ.
 
 Usage: ``python bench/run.py [--skip-build] [--skip-tests]`` (the flags are for
-trying the script; a recorded run uses neither).
+trying the script; a recorded run uses neither). ``python bench/run.py --only imdb-fit``
+runs measurement 6b alone and prints it (no results files are written).
 """
 from __future__ import annotations
 
@@ -303,6 +306,51 @@ def best_of(fn, repeat):
     return best, value
 
 
+def imdb_sized_fit(seed=0, delta=0.5, tol=1e-4):
+    """A full ``fit_glm`` with the dropout penalty on an IMDB-sized sparse design (issue 13).
+
+    The design is the labelled training part of :func:`noising.corpus.make_corpus` at
+    IMDB's size (25,000 documents, a vocabulary of 100,000 words, word presence, plus an
+    intercept that is never dropped). Reported: the time to draw it, the time of the fit
+    (L-BFGS to a gradient of ``tol`` per document), its iterations and status, and the
+    peak memory the fit allocates on top of the design (``tracemalloc``, which NumPy and
+    SciPy report to), set against the bytes of the sparse design itself.
+    """
+    import tracemalloc
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from noising import corpus, fit, penalties
+
+    start = time.perf_counter()
+    c = corpus.make_corpus(25_000, 1, 0, seed=seed)
+    B = corpus.binary(c.X_train)
+    X = sp.hstack([np.ones((B.shape[0], 1)), B], format="csr")
+    gen_s = time.perf_counter() - start
+    design_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    tracemalloc.start()
+    start = time.perf_counter()
+    res = fit.fit_glm(X, c.y_train, penalties.DropoutPenalty(X, delta, unpenalized=[0]), tol=tol)
+    fit_s = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "problem": f"{X.shape[0]:,} × {X.shape[1]:,} word-presence design, {X.nnz:,} non-zeros "
+                   f"(noising.corpus, seed {seed}); DropoutPenalty(delta={delta}), tol={tol:g} per document",
+        "n": X.shape[0], "d": X.shape[1], "nnz": int(X.nnz),
+        "generate_s": round(gen_s, 2),
+        "fit_s": round(fit_s, 2),
+        "iterations": res.n_iter,
+        "success": res.success,
+        "message": res.message,
+        "design_mib": round(design_bytes / 2**20, 1),
+        "fit_peak_mib": round(peak / 2**20, 1),
+        "fit_peak_over_design": round(peak / design_bytes, 2),
+        "train_accuracy": round(float(fit.accuracy(X, c.y_train, res.beta)), 4),
+    }
+
+
 def exact_vs_loop():
     import numpy as np
     import noising
@@ -358,7 +406,13 @@ def main(argv=None):
     parser.add_argument("--skip-build", action="store_true", help="no book builds (no determinism check)")
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--out", default=str(HERE), help="folder for results.json and results.md")
+    parser.add_argument("--only", choices=["imdb-fit"],
+                        help="run only this measurement and print it as JSON (writes no results files)")
     args = parser.parse_args(argv)
+    if args.only == "imdb-fit":
+        sys.path.insert(0, str(ROOT / "src"))
+        print(json.dumps(imdb_sized_fit(), indent=1))
+        return 0
 
     global TREE
     started = time.perf_counter()
@@ -396,6 +450,9 @@ def main(argv=None):
     print("[bench] regularizer.exact against a Python loop; taylor against SymPy ...", flush=True)
     results["exact_vs_loop"] = exact_vs_loop()
     results["taylor_vs_sympy"] = taylor_vs_sympy()
+    print("[bench] a full dropout fit at IMDB's size ...", flush=True)
+    results["imdb_fit"] = imdb_sized_fit()
+    print(f"[bench]   {results['imdb_fit']['fit_s']} s, peak {results['imdb_fit']['fit_peak_mib']} MiB", flush=True)
     if "skipped" in results["taylor_vs_sympy"]:
         results["notes"].append(results["taylor_vs_sympy"]["skipped"])
     results["packages"] = packages()

@@ -98,3 +98,13 @@ def test_committed_results_are_complete_and_consistent():
     assert {p["name"].lower() for p in results["packages"]} >= {"numpy", "jupyter-book", "noising"}
     for key in ("cpu", "cores", "memory_gib", "os", "python"):
         assert results["machine"][key]
+
+
+def test_markdown_report_shows_the_imdb_sized_fit_when_measured():
+    results = _fake_results()
+    results["verdicts"] = report.verdicts(results)
+    assert "IMDB's size" not in report.markdown(results)  # older results have no such section
+    results["imdb_fit"] = {"problem": "p", "generate_s": 2.0, "fit_s": 10.0, "iterations": 30, "success": False,
+                           "design_mib": 40.0, "fit_peak_mib": 80.0, "fit_peak_over_design": 2.0}
+    text = report.markdown(results)
+    assert "## A dropout fit at IMDB's size" in text and "| 10.0 s |" in text and "**no**" in text
