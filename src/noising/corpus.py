@@ -44,7 +44,7 @@ The model (:class:`CorpusModel`), written out:
 
 The labelled training, test and unlabelled parts are independent draws from the
 same model (the unlabelled part's labels are drawn and discarded). Counts are
-returned as :class:`scipy.sparse.csr_matrix` of shape ``(documents, V)``;
+returned as ``scipy.sparse.csr_matrix`` of shape ``(documents, V)``;
 :func:`describe` computes the statistics that compare a corpus with IMDB's.
 
 The defaults aim at IMDB's published shape: a vocabulary of :math:`10^5` words
@@ -286,7 +286,7 @@ def make_corpus(n_train=25_000, n_test=25_000, n_unlabelled=50_000, *, model=Non
     TypeError
         For a ``model`` that is not a :class:`CorpusModel` or non-integer sizes.
     ValueError
-        For sizes out of range or a draw of more than :data:`MAX_TOKENS` tokens.
+        For sizes out of range or a draw of more than ``MAX_TOKENS`` tokens.
 
     Examples
     --------
