@@ -382,3 +382,52 @@ def test_score_covariance_estimates_the_same_matrix():
         fisher.score_covariance(X, y[:-1], beta)
     with pytest.raises(ValueError, match="columns"):
         fisher.fisher_information(X, np.ones(3))
+
+
+# ----------------------------------------------------------------- fit_glm's tol is the stated criterion
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([1e-4, 1e-8, 1e-11, 1e-14]), st.sampled_from(["l2", "dropout", "none"]))
+def test_fit_glm_success_is_exactly_the_gradient_criterion(seed, tol, which):
+    """success <=> max|grad F| <= tol * max(1, n), measured at the returned beta (issue 13, section 2)."""
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.integers(20, 80)), int(rng.integers(1, 6))
+    X = rng.standard_normal((n, d)) * rng.uniform(0.1, 10.0, d)
+    y = (rng.random(n) < 0.5).astype(float)
+    pen = {"l2": penalties.L2(0.1), "dropout": penalties.DropoutPenalty(X, 0.5) + penalties.L2(0.01),
+           "none": penalties.L2(1e-3)}[which]
+    res = fit.fit_glm(X, y, pen, tol=tol)
+    v, g = fit.nll(X, y, res.beta)
+    pv, pg = pen.value_and_grad(res.beta)
+    measured = float(np.max(np.abs(g + pg)))
+    assert res.grad_norm == pytest.approx(measured, rel=1e-6, abs=1e-12)
+    assert res.success == (res.grad_norm <= tol * n)
+    assert res.message.startswith("converged" if res.success else "not converged")
+    assert np.isfinite(res.fun) and res.fun == pytest.approx(v + pv, rel=1e-12)
+
+
+def test_fit_glm_does_not_claim_a_tolerance_it_cannot_reach():
+    X, y, _ = _data(n=57, d=4, seed=1)
+    res = fit.fit_glm(X, y, penalties.L2(0.1), tol=1e-14)
+    assert not res.success and res.grad_norm > 1e-14 * 57
+    assert "larger tol" in res.message
+    short = fit.fit_glm(X, y, penalties.L2(0.1), max_iter=2)
+    assert not short.success and "max_iter = 2" in short.message and short.n_iter <= 2
+
+
+class _NanPenalty(penalties.Penalty):
+    def __init__(self, after):
+        self.after = after
+
+    def value_and_grad(self, beta):
+        if np.max(np.abs(beta)) > self.after:
+            return float("nan"), np.full_like(beta, np.nan)
+        return 0.0, np.zeros_like(beta)
+
+
+def test_a_nan_objective_is_never_a_success():
+    X, y, _ = _data(n=40, d=3, seed=2)
+    with pytest.raises(ValueError, match="not finite"):
+        fit.fit_glm(X, y, _NanPenalty(after=-1.0))  # NaN everywhere, even at the start
+    res = fit.fit_glm(X, y, _NanPenalty(after=0.05))  # NaN beyond a box: the fit stops inside it
+    assert np.isfinite(res.fun)
+    assert res.success == (res.grad_norm <= 1e-8 * 40)

@@ -37,6 +37,7 @@ __all__ = [
     "check_scalar",
     "check_count",
     "check_probability",
+    "check_dropout_rates",
     "check_bool",
     "check_choice",
     "check_array",
@@ -160,6 +161,55 @@ def check_count(value, name, *, min=1, max=None, hint=""):
 def check_probability(value, name, *, include_0=True, include_1=False, hint=""):
     """A probability in ``[0, 1)`` by default (bounds chosen with ``include_0``/``include_1``), as ``float``."""
     return check_scalar(value, name, "real", min=0, max=1, include_min=include_0, include_max=include_1, hint=hint)
+
+
+def check_dropout_rates(delta, name="delta", *, d=None, include_0=True, hint=""):
+    """One dropout probability, or one per feature: a float in ``[0, 1)`` or a read-only 1-D float array.
+
+    Parameters
+    ----------
+    delta : float or array_like of shape (d,)
+        A scalar is one rate for every feature (returned as ``float``); a vector gives
+        feature ``j`` the rate ``delta[j]`` (``0`` for a column that is never dropped,
+        such as an intercept).
+    name : str
+    d : int, optional
+        Number of columns a vector must match.
+    include_0 : bool
+        Whether a rate of 0 is allowed (not for methods that divide by the rate).
+    hint : str
+        Advice appended to the message of a :class:`ValueError`.
+
+    Raises
+    ------
+    TypeError
+        For a bool, string, complex or ``None`` rate.
+    ValueError
+        For a rate outside the range, NaN or infinity, a vector that is not 1-D or is
+        empty, or one whose length differs from ``d``.
+    """
+    if not (isinstance(delta, (list, tuple, np.ndarray)) and np.ndim(delta) >= 1):
+        if isinstance(delta, np.ndarray):  # a 0-d array
+            delta = delta[()]
+        return check_probability(delta, name, include_0=include_0, hint=hint)
+    rates = _to_float_array(delta, name)
+    if (isinstance(delta, np.ndarray) and delta.dtype.kind == "b") or (
+        isinstance(delta, (list, tuple)) and any(_is_bool(v) for v in delta)
+    ):
+        raise TypeError(f"{name} must hold real numbers (dropout probabilities), got booleans.")
+    if rates.ndim != 1:
+        raise ValueError(f"{name} must be a number or a 1-D vector with one rate per feature, got shape {rates.shape}.")
+    rates = check_array(rates, name)
+    if d is not None and rates.shape[0] != d:
+        raise ValueError(f"{name} has {rates.shape[0]} per-feature rates but X has {d} columns; they must agree.")
+    low = (rates < 0) if include_0 else (rates <= 0)
+    if np.any(low) or np.any(rates >= 1):
+        bad = rates[low | (rates >= 1)][0]
+        rng_text = "in [0, 1)" if include_0 else "in (0, 1)"
+        raise ValueError(f"{name} must be {rng_text} for every feature, got {bad}{_suffix(hint)}.")
+    rates = rates.copy()
+    rates.flags.writeable = False
+    return rates
 
 
 def check_bool(value, name):
@@ -499,14 +549,21 @@ def check_axis(axis, ndim, name="axis"):
     return axis
 
 
-def check_noise(noise, name="noise", *, dropout_only=False):
-    """A :class:`~noising.noise.Dropout` or :class:`~noising.noise.Gaussian` instance, else :class:`TypeError`."""
+def check_noise(noise, name="noise", *, dropout_only=False, d=None):
+    """A :class:`~noising.noise.Dropout` or :class:`~noising.noise.Gaussian` instance, else :class:`TypeError`.
+
+    With ``d``, per-feature dropout rates must number ``d`` (:class:`ValueError` otherwise).
+    """
     from .noise import Dropout, Gaussian
 
     allowed = (Dropout,) if dropout_only else (Dropout, Gaussian)
     if not isinstance(noise, allowed):
         want = "noising.Dropout(delta)" if dropout_only else "noising.Dropout(delta) or noising.Gaussian(sigma)"
         raise TypeError(f"{name} must be {want}, got {noise!r} ({_type_name(noise)}).")
+    if d is not None and isinstance(noise, Dropout) and np.ndim(noise.delta) == 1 and noise.delta.shape[0] != d:
+        raise ValueError(
+            f"{name}: delta has {noise.delta.shape[0]} per-feature rates but X has {d} columns; they must agree."
+        )
     return noise
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._linalg import _with_data, is_sparse
 from ._validate import (
     MAX_ELEMENTS,
     check_array,
@@ -31,6 +32,7 @@ from ._validate import (
     check_scalar,
     check_size,
     check_vector,
+    column_max_abs,
 )
 from .families import get_family
 
@@ -56,11 +58,13 @@ def normalize_columns(X):
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        A sparse design (any format) is scaled through its stored values and
+        returned as a CSR array (never densified).
 
     Returns
     -------
-    Xn : ndarray, shape (n, d)
+    Xn : ndarray or scipy.sparse.csr_array, shape (n, d)
         ``X / sqrt(sum_i x_ij^2)`` column by column.
     norms : ndarray, shape (d,)
         The column norms that were divided out.
@@ -71,14 +75,21 @@ def normalize_columns(X):
         If ``X`` is not a non-empty 2-D array, holds NaN/inf, or has an
         all-zero column (which cannot be normalised; drop it first).
     """
-    X = check_design(X)
+    X = check_design(X, accept_sparse="csr")
     # column norms scaled by the largest entry, so that the squares neither overflow nor underflow
-    top = np.abs(X).max(axis=0)
+    top = column_max_abs(X)
     safe = np.where(top > 0, top, 1.0)
-    norms = top * np.sqrt(((X / safe) ** 2).sum(axis=0))
+    if is_sparse(X):
+        q = X.data / safe[X.indices]
+        norms = top * np.sqrt(np.bincount(X.indices, weights=q * q, minlength=X.shape[1]))
+    else:
+        norms = top * np.sqrt(((X / safe) ** 2).sum(axis=0))
     if np.any(norms == 0):
         bad = np.flatnonzero(norms == 0).tolist()
-        raise ValueError(f"columns {bad} are all zero and cannot be normalised; remove them first.")
+        shown = f"{bad[:10]} and {len(bad) - 10} more" if len(bad) > 10 else f"{bad}"
+        raise ValueError(f"columns {shown} are all zero and cannot be normalised; remove them first.")
+    if is_sparse(X):
+        return _with_data(X, X.data / norms[X.indices]), norms
     return X / norms, norms
 
 

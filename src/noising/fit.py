@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
+from ._linalg import _with_data, batch_rows, is_sparse
 from ._validate import (
     MAX_WORK,
     check_beta,
@@ -37,10 +38,10 @@ from ._validate import (
     check_count,
     check_design,
     check_design_beta,
+    check_dropout_rates,
     check_indices,
     check_labels,
     check_linear_predictor,
-    check_probability,
     check_random_state,
     check_scalar,
 )
@@ -117,6 +118,8 @@ def _loss(fam, z, y):
 
 
 _CONTROLLER = None
+#: Fresh L-BFGS-B runs fit_glm starts from where the previous one stopped short of ``tol``.
+_RESTARTS = 2
 
 
 def _single_threaded_blas():
@@ -154,7 +157,10 @@ class FitResult:
         :func:`fit_glm`; the clean, un-noised negative log-likelihood for
         :func:`dropout_sgd`).
     success : bool
-        Whether the optimiser reported convergence.
+        Whether the stated criterion holds at ``beta``: for :func:`fit_glm`, a finite
+        objective with :math:`\\max_j|\\partial_j F(\\beta)| \\le` ``tol`` :math:`\\cdot\\max(1, n)`
+        (measured, not taken from the optimiser's own report); ``message`` says which
+        criterion held or failed and why.
     n_iter : int
         Iterations (L-BFGS) or SGD steps.
     message : str
@@ -190,12 +196,19 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
         Starting point (zeros by default); use random starts to probe for
         several local optima of a non-convex objective.
     tol : float
-        Gradient tolerance (max-norm), relative to ``max(1, n)``.
+        Stopping criterion: the max-norm of the gradient of the objective,
+        :math:`\\max_j |\\partial_j F(\\beta)|`, at most ``tol * max(1, n)`` (the loss is a
+        sum over ``n`` examples). L-BFGS-B also stops when :math:`F` no longer decreases
+        in floating point; the fit is then restarted from there (at most twice), and if
+        the criterion still fails the result says so (``success=False``).
     max_iter : int
+        Limit on the L-BFGS iterations, over all restarts.
 
     Returns
     -------
     FitResult
+        ``success`` is True exactly when the criterion above holds at ``beta``;
+        ``grad_norm`` is the measured max-norm of the gradient.
 
     Raises
     ------
@@ -239,29 +252,50 @@ def fit_glm(X, y, penalty=None, family="logistic", beta0=None, *, tol=1e-8, max_
             g = g + pg
         return v, g
 
-    scale = max(1.0, float(n))
+    gtol = tol * max(1.0, float(n))
+    beta, n_iter, rounds = beta0, 0, 0
     with _single_threaded_blas(), np.errstate(over="ignore", invalid="ignore"):
-        res = minimize(
-            objective,
-            beta0,
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": max_iter, "gtol": tol * scale, "ftol": 1e-15, "maxcor": 20},
-        )
-    with np.errstate(over="ignore", invalid="ignore"):
-        fun, g = objective(res.x)
-    if not (np.isfinite(fun) and np.all(np.isfinite(g)) and np.all(np.isfinite(res.x))):
+        while True:
+            res = minimize(
+                objective,
+                beta,
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": max_iter - n_iter, "gtol": gtol, "ftol": 1e-15, "maxcor": 20},
+            )
+            n_iter += int(res.nit)
+            rounds += 1
+            fun, g = objective(res.x)
+            finite = np.isfinite(fun) and np.all(np.isfinite(g)) and np.all(np.isfinite(res.x))
+            grad_norm = float(np.max(np.abs(g))) if finite else math.nan
+            # L-BFGS-B also stops when F no longer decreases in floating point (its ftol test) or
+            # a line search fails; a fresh start from there (new curvature memory) often goes on.
+            if not finite or grad_norm <= gtol or n_iter >= max_iter or res.nit == 0 or rounds > _RESTARTS:
+                break
+            beta = res.x
+    if not finite:
         raise ValueError(
             "the penalised loss or its gradient is not finite at the fitted weights; "
             "standardise the columns of X (or lower the penalty's scale)."
         )
+    success = grad_norm <= gtol
+    criterion = f"max |gradient| = {grad_norm:.3g} {'<=' if success else '>'} tol * max(1, n) = {gtol:.3g}"
+    if success:
+        message = f"converged: {criterion} (L-BFGS-B: {res.message})"
+    else:
+        why = (
+            f"the iteration limit max_iter = {max_iter} was reached" if n_iter >= max_iter
+            else "the objective no longer decreases in floating point; this gradient is about the "
+            "smallest L-BFGS can reach here, so a larger tol is the attainable one"
+        )
+        message = f"not converged: {criterion}; {why} (L-BFGS-B: {res.message}; {rounds} run(s))"
     return FitResult(
         beta=np.asarray(res.x, dtype=float),
         fun=float(fun),
-        success=bool(res.success),
-        n_iter=int(res.nit),
-        message=str(res.message),
-        grad_norm=float(np.max(np.abs(g))),
+        success=bool(success),
+        n_iter=n_iter,
+        message=message,
+        grad_norm=grad_norm,
     )
 
 
@@ -298,10 +332,14 @@ def dropout_sgd(
 
     Parameters
     ----------
-    X : array_like, shape (n, d)
+    X : array_like or scipy.sparse matrix, shape (n, d)
+        Design. A sparse one (any format, converted once to CSR) is noised through its
+        stored values only (one mask entry per stored value per epoch, so the random
+        stream differs from that of its dense copy), and a step updates only the
+        columns its batch touches (all of them when ``l2 > 0``).
     y : array_like, shape (n,)
-    delta : float
-        Dropout probability, ``0 <= delta < 1`` (0 gives plain SGD).
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1`` (0 gives plain SGD), or one per feature.
     family : {"logistic", "linear", "poisson"}
     lr : float
         Initial step size (> 0), applied to the per-example mean gradient.
@@ -333,16 +371,21 @@ def dropout_sgd(
         or a run that diverges or ends with a non-finite loss.
     """
     fam = get_family(family)
-    X = check_design(X, sparse_reason="dropout_sgd does not take a sparse design yet; use fit_glm with DropoutPenalty")
+    X = check_design(X, accept_sparse="csr")
     n, d = X.shape
+    sparse = is_sparse(X)
     y = check_labels(y, n, fam)
-    delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
+    delta = check_dropout_rates(delta, "delta", d=d, hint="delta = 1 would drop every feature")
     lr = check_scalar(lr, "lr", min=0, include_min=False)
-    epochs = check_count(
-        epochs, "epochs", max=max(1, MAX_WORK // (n * d)),
-        hint=f"the limit is MAX_WORK / (n * d) for this {n} x {d} design; use fewer epochs",
-    )
     batch_size = min(check_count(batch_size, "batch_size"), n)
+    if sparse:
+        per_epoch, what = X.nnz + -(-n // batch_size) * d, "(nnz + d * steps per epoch)"
+    else:
+        per_epoch, what = n * d, "(n * d)"
+    epochs = check_count(
+        epochs, "epochs", max=max(1, MAX_WORK // per_epoch),
+        hint=f"the limit is MAX_WORK / {what} for this {n} x {d} design; use fewer epochs",
+    )
     l2 = check_scalar(l2, "l2", min=0, hint="use 0 for no extra ridge")
     droppable = check_indices(keep, d, "keep")
     beta = np.zeros(d) if beta0 is None else check_beta(beta0, d, "beta0").copy()
@@ -357,19 +400,36 @@ def dropout_sgd(
     scale = 1.0 / (1.0 - delta)
     t = 0
     diverged = False
+    factor = np.where(droppable, scale, 1.0)
     for _ in range(epochs):
         if diverged:
             break
         perm = rng.permutation(n)
-        # one mask matrix per epoch, drawn at once (vectorised)
-        keep_mask = (rng.random((n, d)) >= delta) | ~droppable
-        factor = np.where(droppable, scale, 1.0)
+        if sparse:  # one mask per stored value per epoch: the zeros have nothing to drop
+            stored_rate = delta[X.indices] if np.ndim(delta) else delta
+            kept = (rng.random(X.nnz) >= stored_rate) | ~droppable[X.indices]
+            Xn = _with_data(X, X.data * kept * factor[X.indices])
+        else:
+            # one mask matrix per epoch, drawn at once (vectorised)
+            keep_mask = (rng.random((n, d)) >= delta) | ~droppable
         for s in range(0, n, batch_size):
             idx = perm[s : s + batch_size]
-            Xb = X[idx] * keep_mask[idx] * factor
             with np.errstate(over="ignore", invalid="ignore"):
-                g = Xb.T @ (fam.A1(Xb @ beta) - y[idx]) / idx.size + (l2 / n) * beta
-                beta = beta - lr / math.sqrt(1.0 + t / steps_per_epoch) * g
+                step = lr / math.sqrt(1.0 + t / steps_per_epoch)
+                if sparse:  # only the columns the batch touches move (plus every one under l2)
+                    Xb, cols = batch_rows(Xn, idx)
+                    b = beta[cols]
+                    gb = Xb.T @ (fam.A1(Xb @ b) - y[idx]) / idx.size
+                    if l2 > 0:
+                        g = (l2 / n) * beta
+                        g[cols] += gb
+                        beta = beta - step * g
+                    else:
+                        beta[cols] = b - step * gb
+                else:
+                    Xb = X[idx] * keep_mask[idx] * factor
+                    g = Xb.T @ (fam.A1(Xb @ beta) - y[idx]) / idx.size + (l2 / n) * beta
+                    beta = beta - lr / math.sqrt(1.0 + t / steps_per_epoch) * g
             t += 1
             if not np.all(np.isfinite(beta)):
                 diverged = True
@@ -393,7 +453,8 @@ def dropout_sgd(
         fun=fun,
         success=True,
         n_iter=t,
-        message=f"{epochs} epochs of dropout SGD (delta={delta}, batch={batch_size})",
+        message=f"{epochs} epochs of dropout SGD (delta={delta if np.ndim(delta) == 0 else 'per-feature'}, "
+        f"batch={batch_size})",
     )
 
 

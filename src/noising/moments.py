@@ -31,12 +31,17 @@ MAX_MOMENT_ORDER = 1000
 
 _BLOCK = 1 << 21  # (example, mask) pairs per chunk
 
+_DENSE_REASON = (
+    "the exact moments enumerate the dropout masks of each dense row (at most "
+    f"{MAX_EXACT_FEATURES} non-zero terms per example)"
+)
+
 
 def dropout_deviations(W, delta):
     """Every dropout mask's deviation :math:`\\Delta = \\tilde x\\beta - x\\beta` and probability.
 
-    Feature ``j`` contributes :math:`+W_j\\,\\delta/(1-\\delta)` when kept (probability
-    :math:`1-\\delta`) and :math:`-W_j` when dropped (probability :math:`\\delta`).
+    Feature ``j`` contributes :math:`+W_j\\,\\delta_j/(1-\\delta_j)` when kept (probability
+    :math:`1-\\delta_j`) and :math:`-W_j` when dropped (probability :math:`\\delta_j`).
     The deviations are summed directly, never as a difference of :math:`\\tilde x\\beta`
     and :math:`x\\beta` that could cancel, by doubling a table of partial sums:
     :math:`O(n\\,2^k)` for ``k`` columns, no mask matrix.
@@ -45,13 +50,14 @@ def dropout_deviations(W, delta):
     ----------
     W : ndarray, shape (n, k)
         Contributions :math:`x_{ij}\\beta_j` (already checked).
-    delta : float
-        Dropout probability in ``[0, 1)``.
+    delta : float or ndarray of shape (n, k)
+        Dropout probability in ``[0, 1)``: one for every entry, or one per entry of
+        ``W`` (per-feature rates, arranged like ``W``).
 
     Returns
     -------
     dev : ndarray, shape (n, 2**k)
-    probs : ndarray, shape (2**k,)
+    probs : ndarray, shape (2**k,), or (n, 2**k) for per-entry rates
 
     Examples
     --------
@@ -59,17 +65,32 @@ def dropout_deviations(W, delta):
     >>> dev.tolist(), probs.tolist()
     ([[-1.0, 1.0]], [0.5, 0.5])
     """
+    per_entry = np.ndim(delta) == 2
     kept = W * (delta / (1.0 - delta))
     sums = np.zeros((W.shape[0], 1))
-    probs = np.ones(1)
+    probs = np.ones((W.shape[0], 1)) if per_entry else np.ones(1)
     for j in range(W.shape[1]):
         sums = np.concatenate([sums - W[:, j : j + 1], sums + kept[:, j : j + 1]], axis=1)
-        probs = np.concatenate([probs * delta, probs * (1.0 - delta)])
+        if per_entry:
+            dj = delta[:, j : j + 1]
+            probs = np.concatenate([probs * dj, probs * (1.0 - dj)], axis=1)
+        else:
+            probs = np.concatenate([probs * delta, probs * (1.0 - delta)])
     return sums, probs
 
 
+def _expectation(values, probs):
+    """:math:`\\sum_\\xi p(\\xi)\\,v_i(\\xi)` per example, for shared (1-D) or per-example (2-D) probabilities."""
+    if probs.ndim == 1:
+        return values @ probs
+    return np.einsum("ij,ij->i", values, probs)
+
+
 def _compact_nonzero(W, what):
-    """Move each row's non-zero terms to the left; refuse rows with too many to enumerate."""
+    """Move each row's non-zero terms to the left; refuse rows with too many to enumerate.
+
+    Returns the compacted ``(n, k)`` terms and the column each came from.
+    """
     k = int((W != 0).sum(axis=1).max())
     if k > MAX_EXACT_FEATURES:
         raise ValueError(
@@ -78,16 +99,23 @@ def _compact_nonzero(W, what):
             "noising.regularizer.monte_carlo for larger problems, or fewer features per example."
         )
     order = np.argsort(W == 0, axis=1, kind="stable")[:, :k]
-    return np.take_along_axis(W, order, axis=1), k
+    return np.take_along_axis(W, order, axis=1), order
 
 
 def _dropout_blocks(W, delta, what):
-    """Yield ``(rows, dev, probs)`` over blocks of examples (the enumeration, chunked)."""
-    Wc, k = _compact_nonzero(W, what)
+    """Yield ``(rows, dev, probs)`` over blocks of examples (the enumeration, chunked).
+
+    ``delta`` is one rate or one per column of ``W``; per-column rates follow each
+    row's compaction, so the probabilities are then per example.
+    """
+    Wc, order = _compact_nonzero(W, what)
+    k = Wc.shape[1]
+    if np.ndim(delta) == 1:
+        delta = np.take_along_axis(np.broadcast_to(delta, W.shape), order, axis=1)
     rows = max(1, _BLOCK >> k)
     for start in range(0, W.shape[0], rows):
         sl = slice(start, start + rows)
-        dev, probs = dropout_deviations(Wc[sl], delta)
+        dev, probs = dropout_deviations(Wc[sl], delta[sl] if np.ndim(delta) == 2 else delta)
         yield sl, dev, probs
 
 
@@ -136,8 +164,8 @@ def central_moments(X, beta, noise, order, *, absolute=False):
     >>> central_moments([[1.0, 2.0]], [1.0, 1.0], Dropout(0.5), 2).tolist()
     [[1.0, 0.0, 5.0]]
     """
-    X, beta = check_design_beta(X, beta)
-    noise = check_noise(noise)
+    X, beta = check_design_beta(X, beta, sparse_reason=_DENSE_REASON)
+    noise = check_noise(noise, d=X.shape[1])
     order = check_count(order, "order", min=0, max=MAX_MOMENT_ORDER)
     absolute = check_bool(absolute, "absolute")
     n = X.shape[0]
@@ -155,7 +183,7 @@ def central_moments(X, beta, noise, order, *, absolute=False):
                     out[:, k] = out[:, k - 2] * (k - 1) * s * s
             return out
         W = X * beta
-        if noise.delta == 0.0 or not np.any(W):
+        if np.all(noise.delta == 0.0) or not np.any(W):
             return out
         for sl, dev, probs in _dropout_blocks(W, noise.delta, "central_moments"):
             if absolute:
@@ -164,7 +192,7 @@ def central_moments(X, beta, noise, order, *, absolute=False):
             for k in range(1, order + 1):
                 power *= dev
                 with np.errstate(invalid="ignore"):
-                    out[sl, k] = power @ probs
+                    out[sl, k] = _expectation(power, probs)
     if not absolute and order >= 1:
         out[:, 1] = 0.0  # the noise is unbiased: E[Delta] = 0 exactly
     if np.isnan(out).any():
@@ -217,10 +245,10 @@ def max_deviation(X, beta, noise):
     >>> max_deviation([1.0, 1.0], [2.0, -2.0], Dropout(0.5)).tolist()
     [4.0]
     """
-    X, beta = check_design_beta(X, beta)
-    noise = check_noise(noise, dropout_only=True)
+    X, beta = check_design_beta(X, beta, sparse_reason=_DENSE_REASON)
+    noise = check_noise(noise, dropout_only=True, d=X.shape[1])
     W = X * beta
     a = W * (noise.delta / (1.0 - noise.delta))
-    b = -W if noise.delta > 0 else np.zeros_like(W)
+    b = np.where(noise.delta > 0, -W, 0.0)  # a feature never dropped never moves x~ beta
     with np.errstate(over="ignore"):
         return np.maximum(np.maximum(a, b).sum(axis=1), -np.minimum(a, b).sum(axis=1))

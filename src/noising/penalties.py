@@ -40,8 +40,8 @@ from ._validate import (
     check_design,
     check_indices,
     check_linear_predictor,
+    check_dropout_rates,
     check_noise,
-    check_probability,
     check_product_range,
     check_scalar,
     column_max_abs,
@@ -56,6 +56,24 @@ __all__ = ["Penalty", "L2", "DropoutPenalty", "NoisingPenalty"]
 def _refuse_nonfinite(value, grad, what):
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         raise ValueError(f"{what} overflows the float range at this beta; rescale the design X (or Z) or beta.")
+    return value, grad
+
+
+def _dropout_value_grad(X, X2, f, beta, fam, z):
+    """:math:`R^q(\\beta)` and its gradient for dropout with variance factors ``f`` (checked input).
+
+    ``X2`` is :math:`X^{\\circ 2}`, :math:`f_j = \\delta_j/(1-\\delta_j)` (0 for a column never
+    dropped) and ``z = X @ beta``; ``X`` may be dense or sparse. With :math:`a = A''(z)` and
+    :math:`s = X^{\\circ 2}(f\\odot\\beta^{\\circ 2})`, the value is :math:`\\tfrac12 a^\\top s` and the
+    gradient :math:`\\tfrac12 X^\\top(A^{(3)}(z)\\odot s) + f\\odot\\beta\\odot (X^{\\circ 2})^\\top a`
+    (Wager et al., 2013, eq. 2): the one kernel of :class:`DropoutPenalty` and of the
+    dropout objective of :mod:`noising.optim`.
+    """
+    a2 = fam.A2(z)
+    s = X2 @ (f * beta * beta)  # Var of x~_i beta: sum_j f_j x_ij^2 beta_j^2
+    value = 0.5 * float(a2 @ s)
+    fbd = np.where(f > 0, f * beta * _diag_xvx(X, a2, X2), 0.0)
+    grad = 0.5 * (X.T @ (fam.A3(z) * s)) + fbd
     return value, grad
 
 
@@ -228,6 +246,7 @@ class NoisingPenalty(Penalty):
         Design on which the regularizer is computed (labelled or unlabelled);
         sparse input is accepted (converted once to CSR, never densified).
     noise : noising.Dropout or noising.Gaussian
+        Dropout may have one rate per feature (``Dropout(delta_vector)``).
     family : {"logistic", "linear", "poisson"}
     lam : float
         Multiplier :math:`\\lambda \\ge 0` (1 gives the paper's :math:`R^q`).
@@ -235,7 +254,7 @@ class NoisingPenalty(Penalty):
 
     def __init__(self, X, noise, family="logistic", lam=1.0):
         self.X = check_design(X, accept_sparse="csr")
-        self.noise = check_noise(noise)
+        self.noise = check_noise(noise, d=self.X.shape[1])
         self.family = get_family(family)
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self._col_max = column_max_abs(self.X)
@@ -266,7 +285,11 @@ class DropoutPenalty(Penalty):
 
     where :math:`V(\\beta)=\\diag(A''(x_i\\beta))`. Columns in :math:`U`
     (``unpenalized``, e.g. an intercept) are not dropped, so they contribute to
-    :math:`x_i\\beta` but not to the variance. With :math:`f_j = \\delta/(1-\\delta)`
+    :math:`x_i\\beta` but not to the variance. With one rate per feature the factor
+    :math:`\\delta/(1-\\delta)` moves inside the sum as :math:`\\delta_j/(1-\\delta_j)`
+    (the features are dropped independently, so the variance is a sum over them); a
+    rate :math:`\\delta_j = 0` is a column never dropped, like one in :math:`U`.
+    With :math:`f_j = \\delta_j/(1-\\delta_j)`
     for :math:`j\\notin U`, :math:`f_j = 0` for :math:`j \\in U`, :math:`a = A''(X\\beta)`
     and the per-example variances :math:`s = X^{\\circ 2}(f\\odot\\beta^{\\circ 2})`, the
     value is :math:`\\tfrac{\\lambda}{2} a^\\top s` and the gradient is
@@ -285,8 +308,8 @@ class DropoutPenalty(Penalty):
         Design on which the penalty is computed; it need not be the labelled
         training design (unlabelled rows give the semi-supervised penalty). A sparse
         design (any format) is converted once to CSR and never densified: memory O(nnz).
-    delta : float
-        Dropout probability, ``0 <= delta < 1``.
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1``, or one per column (per-feature rates).
     lam : float
         Extra multiplier :math:`\\lambda \\ge 0`; ``lam=1`` is the paper's :math:`R^q`.
     family : {"logistic", "linear", "poisson"}
@@ -311,7 +334,7 @@ class DropoutPenalty(Penalty):
     def __init__(self, X, delta, lam=1.0, family="logistic", unpenalized=None):
         X = check_design(X, accept_sparse="csr")
         self.X = X
-        self.delta = check_probability(delta, "delta", hint="delta = 1 would drop every feature")
+        self.delta = check_dropout_rates(delta, "delta", d=X.shape[1], hint="delta = 1 would drop every feature")
         self.lam = check_scalar(lam, "lam", min=0, hint="use 0 for no penalty")
         self.family = get_family(family)
         self.unpenalized = unpenalized
@@ -336,13 +359,9 @@ class DropoutPenalty(Penalty):
     def _value_and_grad_unchecked(self, beta):
         if self.lam == 0.0 or not np.any(self._f):
             return 0.0, np.zeros_like(beta)
-        z = self.X @ beta
-        a2 = self.family.A2(z)
-        s = self._X2 @ (self._f * beta * beta)  # Var of x~_i beta: sum_j f_j x_ij^2 beta_j^2
-        value = 0.5 * self.lam * float(a2 @ s)
-        fbd = np.where(self._f > 0, self._f * beta * _diag_xvx(self.X, a2, self._X2), 0.0)
-        grad = self.lam * (0.5 * (self.X.T @ (self.family.A3(z) * s)) + fbd)
-        return value, grad
+        value, grad = _dropout_value_grad(self.X, self._X2, self._f, beta, self.family, self.X @ beta)
+        return self.lam * value, self.lam * grad
 
     def __repr__(self):
-        return f"DropoutPenalty(n={self.X.shape[0]}, delta={self.delta!r}, lam={self.lam!r}, family={self.family.name!r})"
+        delta = np.array2string(self.delta, separator=", ", threshold=8) if np.ndim(self.delta) else repr(self.delta)
+        return f"DropoutPenalty(n={self.X.shape[0]}, delta={delta}, lam={self.lam!r}, family={self.family.name!r})"

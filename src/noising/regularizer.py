@@ -18,9 +18,11 @@ whose second-order Taylor approximation is (Wager et al., 2013, eq. 2)
 This module computes :math:`R` exactly (:func:`exact`), by simulation
 (:func:`monte_carlo`) and to second order (:func:`quadratic`).
 
-:func:`quadratic` and :func:`quadratic_gradient` accept a ``scipy.sparse`` design
-(any format, converted once to CSR; only the stored values are touched, memory
-O(nnz)) and give the dense path's numbers.
+:func:`quadratic`, :func:`quadratic_gradient`, :func:`monte_carlo` and
+:func:`dropout_small_delta_slope` accept a ``scipy.sparse`` design (any format,
+converted once to CSR; only the stored values are touched, memory O(nnz)) and give
+the dense path's numbers; :func:`exact` enumerates dropout masks of dense rows and
+refuses a sparse design with a :class:`TypeError` saying so.
 
 Since :math:`\\mathbb{E}_\\xi[\\tilde x_i\\beta] = x_i\\beta`, each summand of :math:`R` is the
 expectation of the first-order Taylor remainder
@@ -46,8 +48,9 @@ from ._validate import (
     check_random_state,
 )
 from .families import _em1mx, get_family
+from ._linalg import is_sparse, scale_columns
 from .fisher import _diag_xvx
-from .moments import MAX_EXACT_FEATURES, _dropout_blocks
+from .moments import MAX_EXACT_FEATURES, _dropout_blocks, _expectation
 from .noise import Dropout
 
 __all__ = ["exact", "quadratic", "quadratic_gradient", "monte_carlo", "dropout_small_delta_slope", "MAX_EXACT_FEATURES"]
@@ -62,7 +65,7 @@ def _reduce(values, per_example):
 
 def _prepare(X, beta, noise, family, accept_sparse=False, sparse_reason=""):
     X, beta = check_design_beta(X, beta, accept_sparse=accept_sparse, sparse_reason=sparse_reason)
-    noise = check_noise(noise)
+    noise = check_noise(noise, d=X.shape[1])
     fam = get_family(family)
     z = check_linear_predictor(X @ beta)
     return X, beta, noise, fam, z
@@ -143,8 +146,8 @@ def _dropout_exact(X, beta, noise, fam, z):
         # E[exp(x~ beta)] = exp(z) prod_j E[exp(Delta_j)], independent features: no enumeration.
         # log E[exp(Delta_j)] = log1p(delta em1mx(-w) + (1 - delta) em1mx(a w)), a = delta / (1 - delta),
         # since the first-order terms -delta w + (1 - delta) a w cancel exactly.
-        delta = noise.delta
-        if delta == 0.0:
+        delta = noise.delta  # one rate, or one per column (broadcast along the rows)
+        if np.all(delta == 0.0):
             return np.zeros_like(z)
         a = delta / (1.0 - delta)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -154,11 +157,11 @@ def _dropout_exact(X, beta, noise, fam, z):
             L = np.where(small, np.log1p(np.where(small, inner, 0.0)), big)
             return _exp_times_expm1(z, L.sum(axis=1))
     out = np.empty(X.shape[0])
-    if noise.delta == 0.0 or not np.any(W):
+    if np.all(noise.delta == 0.0) or not np.any(W):
         out[:] = 0.0
         return out
     for sl, dev, probs in _dropout_blocks(W, noise.delta, "exact"):
-        out[sl] = fam.remainder(z[sl, None], dev) @ probs
+        out[sl] = _expectation(fam.remainder(z[sl, None], dev), probs)
     return out
 
 
@@ -262,13 +265,15 @@ def monte_carlo(X, beta, noise, family="logistic", samples=100_000, seed=0, *, p
 
     Parameters
     ----------
-    X : array_like, shape (n, d) or (d,)
+    X : array_like or scipy.sparse matrix, shape (n, d) or (d,)
+        Design; a sparse one is used through its stored values only (the same random
+        draws as for its dense copy, so the same estimate up to rounding).
     beta : array_like, shape (d,)
     noise : Dropout or Gaussian
     family : {"logistic", "linear", "poisson"}
     samples : int
         Number of noise draws, ``1 <= samples <= MAX_WORK / (n * d)`` (about a
-        minute of work at most).
+        minute of work at most; ``MAX_WORK / (nnz + n + d)`` for a sparse design).
     seed : int or numpy.random.Generator
         Seed of the random draws; the same seed gives the same estimate.
     per_example : bool
@@ -278,26 +283,29 @@ def monte_carlo(X, beta, noise, family="logistic", samples=100_000, seed=0, *, p
     -------
     float or ndarray of shape (n,)
     """
-    X, beta, noise, fam, z = _prepare(
-        X, beta, noise, family, sparse_reason="monte_carlo does not take a sparse design yet; use quadratic()"
-    )
+    X, beta, noise, fam, z = _prepare(X, beta, noise, family, accept_sparse="csr")
     n, d = X.shape
+    sparse = is_sparse(X)
+    per_sample, what = (X.nnz + n + d, "(nnz + n + d)") if sparse else (n * d, "(n * d)")
     samples = check_count(
-        samples, "samples", max=max(1, MAX_WORK // (n * d)),
-        hint=f"the limit is MAX_WORK / (n * d) for this {n} x {d} design; use fewer samples or exact()",
+        samples, "samples", max=max(1, MAX_WORK // per_sample),
+        hint=f"the limit is MAX_WORK / {what} for this {n} x {d} design; use fewer samples or exact()",
     )
     rng = check_random_state(seed)
     total = np.zeros(n)
     block = max(1, _BLOCK // max(n, d))
     done = 0
-    W = X * beta
+    W = scale_columns(X, beta)  # x_ij beta_j (sparse: stored values only)
     with np.errstate(over="ignore"):
         s = float(noise._variance_parts(X, beta)[1][0]) if not isinstance(noise, Dropout) else 0.0
         while done < samples:
             b = min(block, samples - done)
             if isinstance(noise, Dropout):
-                keep = rng.random((b, d)) >= noise.delta
-                dev = (keep * noise.scale - 1.0) @ W.T  # x~ beta - x beta, summed directly
+                keep = rng.random((b, d)) >= noise.delta  # the same draws for a dense and a sparse X
+                if sparse:
+                    dev = (W @ (keep * noise.scale - 1.0).T).T  # CSR times dense: O(nnz) per draw
+                else:
+                    dev = (keep * noise.scale - 1.0) @ W.T  # x~ beta - x beta, summed directly
             else:
                 dev = s * rng.standard_normal((b, n))
             total += fam.remainder(z, dev).sum(axis=0)
@@ -321,7 +329,8 @@ def dropout_small_delta_slope(X, beta, family="logistic", *, per_example=False):
 
     Parameters
     ----------
-    X : array_like, shape (n, d) or (d,)
+    X : array_like or scipy.sparse matrix, shape (n, d) or (d,)
+        Design; for a sparse one the sum runs over the stored values only.
     beta : array_like, shape (d,)
     family : {"logistic", "linear", "poisson"}
     per_example : bool
@@ -330,11 +339,13 @@ def dropout_small_delta_slope(X, beta, family="logistic", *, per_example=False):
     -------
     float or ndarray of shape (n,)
     """
-    X, beta = check_design_beta(
-        X, beta, sparse_reason="the slope is a sum over every (example, feature) pair of a dense design"
-    )
+    X, beta = check_design_beta(X, beta, accept_sparse="csr")
     fam = get_family(family)
     z = check_linear_predictor(X @ beta)
+    if is_sparse(X):  # a pair with x_ij beta_j = 0 contributes exactly 0: sum over stored values
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        terms = fam.remainder(z[rows], -(X.data * beta[X.indices]))
+        return _reduce(np.bincount(rows, weights=terms, minlength=X.shape[0]), per_example)
     terms = fam.remainder(z[:, None], -(X * beta))  # A(z - w) - A(z) + A'(z) w >= 0
     return _reduce(terms.sum(axis=1), per_example)
 
@@ -382,7 +393,9 @@ def _quadratic_gradient(X, beta, noise, fam, z):
         f, m = noise._variance_parts(X, beta)
         a3v = np.where(f * m == 0.0, 0.0, ((fam.A3(z) * f) * m) * m)
         grad = 0.5 * (X.T @ a3v)
-        if isinstance(noise, Dropout):
+        if isinstance(noise, Dropout) and noise.per_feature:  # a column never dropped adds nothing
+            grad += np.where(noise.odds > 0, noise.odds * beta * _diag_xvx(X, a2), 0.0)
+        elif isinstance(noise, Dropout):
             grad += noise.delta / (1.0 - noise.delta) * beta * _diag_xvx(X, a2)
         else:
             grad += noise.sigma**2 * beta * float(a2.sum())

@@ -23,6 +23,8 @@ penalty.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ._validate import check_design, check_scalar
 from .fit import fit_glm
 from .penalties import DropoutPenalty, Penalty
@@ -48,8 +50,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
     Z : array_like or scipy.sparse matrix, shape (m, d)
         Unlabelled design with the same columns; ``m = 0`` is allowed; sparse or dense
         independently of ``X``.
-    delta : float
-        Dropout probability, ``0 <= delta < 1``.
+    delta : float or array_like of shape (d,)
+        Dropout probability, ``0 <= delta < 1``, or one per column.
     alpha : float
         Discount of the unlabelled examples, ``alpha >= 0``.
     family : {"logistic", "linear", "poisson"}
@@ -101,9 +103,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
         return self.weight * value, self.weight * grad
 
     def __repr__(self):
-        return (
-            f"SemiSupervisedDropoutPenalty(n={self.n}, m={self.m}, delta={self.delta!r}, alpha={self.alpha!r})"
-        )
+        delta = repr(self.delta) if np.ndim(self.delta) == 0 else "per-feature"
+        return f"SemiSupervisedDropoutPenalty(n={self.n}, m={self.m}, delta={delta}, alpha={self.alpha!r})"
 
 
 def fit_semisupervised(X, y, Z, delta, alpha, family="logistic", *, unpenalized=None, beta0=None, **kwargs):

@@ -97,7 +97,11 @@ def _partial_sums(X, beta, noise, max_order, family, per_example, order_name):
         )
     max_order = check_count(max_order, order_name, min=2, max=MAX_ORDER)
     per_example = check_bool(per_example, "per_example")
-    X, beta = check_design_beta(X, beta)
+    X, beta = check_design_beta(
+        X, beta,
+        sparse_reason="the Taylor partial sums use exact moments, which enumerate the dropout masks "
+        "of each dense row (few non-zero terms per example)",
+    )
     z = check_linear_predictor(X @ beta)
     points = np.unique(z).size
     work = points * (max_order / 200.0) ** 3.6
