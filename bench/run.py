@@ -25,7 +25,8 @@ every installed package) and ``bench/results.md`` (the tables the book's
 if an implementation disagrees with its reference, or if the outputs differ.
 
 8. sparse designs (issue 13): ``DropoutPenalty`` value and gradient at IMDB's size
-   (25,000 x 50,000, about 5e6 non-zeros) against the four sparse products it needs,
+   (25,000 documents of :mod:`noising.corpus`, a 100,000-word vocabulary, about 3.6e6
+   non-zeros) against the four sparse products it needs,
    the same call on a sparse design and on its dense copy, and a full ``fit_glm`` with
    the dropout penalty at IMDB's size (time and peak memory).
 
@@ -390,34 +391,8 @@ def package_timings():
 
 
 # --------------------------------------------------------------------------- sparse designs
-#: the shape of the paper's IMDB experiment: 25,000 labelled reviews, a 50,000-word vocabulary
-IMDB_SHAPE = (25_000, 50_000)
-
-
-def bag_of_words_design(n, d, tokens, seed):
-    """A synthetic bag-of-words design of the given shape: counts of ``tokens`` draws per row.
-
-    Word ``j`` is drawn with a density falling off like :math:`j^{-1/2}` (the first words
-    are common, most are rare), so the stored values are counts >= 1 and the number of
-    non-zeros is a little below ``n * tokens`` (repeated words are summed). Labels come
-    from a logistic model whose weights sit on a minority of 2,000 words. Only a stand-in
-    for timing and memory: the book's corpus generator is in its own chapter.
-    """
-    import numpy as np
-    import scipy.sparse as sp
-
-    rng = np.random.default_rng(seed)
-    rows = np.repeat(np.arange(n), tokens)
-    cols = (d * rng.random(n * tokens) ** 2).astype(np.int64)
-    X = sp.csr_array((np.ones(n * tokens), (rows, cols)), shape=(n, d))
-    X.sum_duplicates()
-    w = np.zeros(d)
-    signal = rng.choice(d, size=min(d, 2000), replace=False)
-    w[signal] = rng.standard_normal(signal.size)
-    z = X @ w
-    z = 2.0 * (z - z.mean()) / z.std()
-    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(float)
-    return X, y
+#: the size of the paper's IMDB experiment: 25,000 labelled reviews
+IMDB_DOCUMENTS = 25_000
 
 
 def _interleaved_best(fns, repeat):
@@ -459,8 +434,12 @@ def sparse_speed(*, fit=True, repeat=7):
     from noising.families import get_family
 
     out = {}
-    n, d = IMDB_SHAPE
-    X, y = bag_of_words_design(n, d, tokens=210, seed=13)
+    n = IMDB_DOCUMENTS
+    from noising import corpus
+
+    c = corpus.make_corpus(n, 1, 0, seed=13)  # the book's corpus generator, IMDB's training size
+    X, y = c.X_train, c.y_train
+    d = X.shape[1]
     rng = np.random.default_rng(1)
     beta = 0.05 * rng.standard_normal(d)
     delta = 0.5
