@@ -36,7 +36,7 @@ PDF      := _build/latex/dropout-companion.pdf
 TEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk tex-gyre
 BROWSER_DEBS := chromium
 
-.PHONY: help venv book test lint lab chapter citation lock clean check-site pdf bench tex-deps browser-deps
+.PHONY: format help venv book test lint lab chapter citation lock clean check-site pdf bench tex-deps browser-deps
 
 help:
 	@echo "make book   build the book (executes every notebook) into _build/html"
@@ -64,6 +64,14 @@ book: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/python tools/ruff_chapters.py  # the chapters' code cells, through Jupytext
+
+# Format the Python files and the chapters' code cells (ruff), and apply safe lint fixes.
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/python tools/ruff_chapters.py --fix
 
 test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -4,6 +4,7 @@ These are the obvious, slow implementations that the package's vectorised code i
 measured against (``make bench``); they also serve as an independent check of its
 numbers.
 """
+
 from __future__ import annotations
 
 import itertools

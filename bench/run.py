@@ -34,6 +34,7 @@ Usage: ``python bench/run.py [--skip-build] [--skip-tests]`` (the flags are for
 trying the script; a recorded run uses neither). ``python bench/run.py --only sparse``
 runs part 8 alone and prints it, writing nothing unless ``--out DIR`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,19 @@ JB_FLAGS = ["-W", "-n", "--keep-going"]
 #: where builds, executions and tests run: a snapshot copy of the working tree (see main)
 TREE = ROOT
 ENV = dict(os.environ)
-_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", ".lockenv", "_build", ".hypothesis", ".ruff_cache",
-                               ".pytest_cache", "__pycache__", "*.egg-info", ".ipynb_checkpoints")
+_SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "venv",
+    ".lockenv",
+    "_build",
+    ".hypothesis",
+    ".ruff_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "*.egg-info",
+    ".ipynb_checkpoints",
+)
 
 
 def snapshot_tree(dest: Path) -> Path:
@@ -83,8 +95,9 @@ def snapshot_tree(dest: Path) -> Path:
 def run_timed(cmd, *, cwd=None, env=None):
     """Run ``cmd``; return (seconds, exit code, combined output)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd or TREE, env=env or ENV, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(
+        cmd, cwd=cwd or TREE, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     return time.perf_counter() - start, proc.returncode, proc.stdout
 
 
@@ -189,9 +202,13 @@ def execute_notebook(path: Path):
     from nbclient import NotebookClient
 
     nb = jupytext.read(path)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            kernel_manager_class=_kernel_manager_class(),
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        kernel_manager_class=_kernel_manager_class(),
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start, nb
@@ -205,8 +222,13 @@ _CLOCK = re.compile(r"\b(perf_counter|process_time|monotonic|timeit|time\.time|d
 def clock_cells(nb):
     """Indices (among code cells) of the cells that read the clock."""
     code = [c for c in (nb["cells"] if isinstance(nb, dict) else nb.cells) if c["cell_type"] == "code"]
-    return [i for i, c in enumerate(code)
-            if _CLOCK.search(c["source"] if isinstance(c["source"], str) else "".join(c["source"]))]
+    return [
+        i
+        for i, c in enumerate(code)
+        if _CLOCK.search(c["source"] if isinstance(c["source"], str) else "".join(c["source"]))
+    ]
+
+
 TEXT_MIMES = ("text/plain", "text/latex", "text/markdown", "text/html", "application/json")
 
 
@@ -223,7 +245,7 @@ def text_outputs(nb):
                 text = "".join(out.get("text", ""))
                 head = f"{out.get('name')}: "
                 if texts and texts[-1].startswith(head):  # how a stream is cut into chunks
-                    texts[-1] += text                      # depends on timing: join them
+                    texts[-1] += text  # depends on timing: join them
                 else:
                     texts.append(head + text)
             elif kind == "error":
@@ -233,8 +255,13 @@ def text_outputs(nb):
                 for mime in TEXT_MIMES:
                     if mime in data:
                         value = data[mime]
-                        value = value if isinstance(value, str) else json.dumps(value, sort_keys=True) \
-                            if not isinstance(value, list) else "".join(value)
+                        value = (
+                            value
+                            if isinstance(value, str)
+                            else json.dumps(value, sort_keys=True)
+                            if not isinstance(value, list)
+                            else "".join(value)
+                        )
                         texts.append(f"{mime}: {value}")
         cells.append(_ADDRESS.sub("0x…", "\n".join(texts)))
     return cells
@@ -265,8 +292,14 @@ def notebooks_and_determinism(build_dir: Path | None):
             continue
         built = build_dir / "clean_jupyter_execute" / path.relative_to(TREE).with_suffix(".ipynb")
         if not built.is_file():
-            determinism.append({"notebook": rel, "compared": False, "identical_text": None,
-                                "note": "not in the build (not in _toc.yml?)"})
+            determinism.append(
+                {
+                    "notebook": rel,
+                    "compared": False,
+                    "identical_text": None,
+                    "note": "not in the build (not in _toc.yml?)",
+                }
+            )
             continue
         first = json.loads(built.read_text(encoding="utf-8"))
         a, b = text_outputs(first), text_outputs(nb)
@@ -274,35 +307,58 @@ def notebooks_and_determinism(build_dir: Path | None):
         diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y and i not in clock]
         same_len = len(a) == len(b)
         ia, ib = image_outputs(first), image_outputs(nb)
-        determinism.append({
-            "notebook": rel,
-            "compared": True,
-            "code_cells": len(a),
-            "clock_cells": clock,
-            "identical_text": same_len and not diff,
-            "differing_cells": diff[:10],
-            "first_difference": None if not diff else {"build": a[diff[0]][:300], "fresh": b[diff[0]][:300]},
-            "images": len(ia),
-            "identical_images": sum(x == y for x, y in zip(ia, ib)) if len(ia) == len(ib) else None,
-        })
+        determinism.append(
+            {
+                "notebook": rel,
+                "compared": True,
+                "code_cells": len(a),
+                "clock_cells": clock,
+                "identical_text": same_len and not diff,
+                "differing_cells": diff[:10],
+                "first_difference": None
+                if not diff
+                else {"build": a[diff[0]][:300], "fresh": b[diff[0]][:300]},
+                "images": len(ia),
+                "identical_images": sum(x == y for x, y in zip(ia, ib)) if len(ia) == len(ib) else None,
+            }
+        )
     return rows, determinism
 
 
 # --------------------------------------------------------------------------- tests
 def test_suite():
     # the test of the committed results/report is left out: it checks this script's output
-    cmd = [str(BIN / "python"), "-m", "pytest", "-n", "2", "--dist", "loadfile", "-q",
-           "--deselect", "tests/test_bench.py::test_committed_results_are_complete_and_consistent"]
+    cmd = [
+        str(BIN / "python"),
+        "-m",
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadfile",
+        "-q",
+        "--deselect",
+        "tests/test_bench.py::test_committed_results_are_complete_and_consistent",
+    ]
     seconds, rc, out = run_timed(cmd)
-    summary = next((line for line in reversed(out.strip().splitlines()) if " in " in line and
-                    re.search(r"\d+ (passed|failed)", line)), "")
+    summary = next(
+        (
+            line
+            for line in reversed(out.strip().splitlines())
+            if " in " in line and re.search(r"\d+ (passed|failed)", line)
+        ),
+        "",
+    )
     counts = {k: int(v) for v, k in re.findall(r"(\d+) (passed|failed|skipped|errors?|xfailed)", summary)}
     if rc:
         sys.stderr.write(out[-5000:])
-    return {"test_suite_s": round(seconds, 2), "test_suite_ok": rc == 0,
-            "summary": summary.strip("= "), "counts": counts,
-            "command": "pytest -n 2 --dist loadfile (make test), "
-                       "less the test of the committed bench results"}
+    return {
+        "test_suite_s": round(seconds, 2),
+        "test_suite_ok": rc == 0,
+        "summary": summary.strip("= "),
+        "counts": counts,
+        "command": "pytest -n 2 --dist loadfile (make test), less the test of the committed bench results",
+    }
 
 
 # --------------------------------------------------------------------------- speed-ups
@@ -330,14 +386,18 @@ def exact_vs_loop():
     rel = abs(val - ref) / abs(ref)
     return {
         "problem": f"logistic, dropout delta={delta}, n={n} examples, d={d} features ({2**d} masks each)",
-        "loop_s": t_loop, "package_s": t_vec, "speedup": t_loop / t_vec,
-        "relative_difference": rel, "agree": rel < 1e-12,
+        "loop_s": t_loop,
+        "package_s": t_vec,
+        "speedup": t_loop / t_vec,
+        "relative_difference": rel,
+        "agree": rel < 1e-12,
     }
 
 
 def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
     try:
         from noising import derivatives
+
         derivatives.softplus_derivative  # noqa: B018
     except (ImportError, AttributeError) as exc:
         return {"skipped": f"noising.derivatives.softplus_derivative not importable ({exc})"}
@@ -350,6 +410,7 @@ def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
     zs = np.linspace(-6.0, 6.0, points)
     rows = []
     for k in orders:
+
         def by_sympy(k=k):
             f = sp.lambdify(z, sp.diff(softplus, z, k), "mpmath")
             with mpmath.workdps(40 + 2 * k):  # the expression cancels: 40 digits lose ~10 at k=32
@@ -359,11 +420,22 @@ def taylor_vs_sympy(orders=(2, 4, 8, 16, 24, 32), points=25):
         t_pkg, val = best_of(lambda k=k: derivatives.softplus_derivative(k, zs), 3)
         scale = np.maximum(np.abs(ref), np.finfo(float).tiny)
         rel = float(np.max(np.abs(val - ref) / scale))
-        rows.append({"k": k, "sympy_s": t_sym, "package_s": t_pkg, "speedup": t_sym / t_pkg,
-                     "max_relative_difference": rel, "agree": rel < 1e-12})
-    return {"points": f"{points} points z in [-6, 6]",
-            "reference": "sympy.diff, evaluated with 40 + 2k digits (mpmath)",
-            "rows": rows, "agree": all(r["agree"] for r in rows)}
+        rows.append(
+            {
+                "k": k,
+                "sympy_s": t_sym,
+                "package_s": t_pkg,
+                "speedup": t_sym / t_pkg,
+                "max_relative_difference": rel,
+                "agree": rel < 1e-12,
+            }
+        )
+    return {
+        "points": f"{points} points z in [-6, 6]",
+        "reference": "sympy.diff, evaluated with 40 + 2k digits (mpmath)",
+        "rows": rows,
+        "agree": all(r["agree"] for r in rows),
+    }
 
 
 def package_timings():
@@ -376,17 +448,32 @@ def package_timings():
     rng = np.random.default_rng(1)
     x, beta = rng.normal(size=20), rng.normal(size=20)
     calls = [
-        ("derivatives.softplus_derivatives(400, z)", "all orders 0 to 400 at z = 0.7",
-         lambda: derivatives.softplus_derivatives(400, 0.7), report.SPEED_LIMITS["softplus_derivatives_400_s"]),
-        ("regularizer.exact", "logistic, dropout delta=0.5, one example, d=20 (1,048,576 masks)",
-         lambda: regularizer.exact(x, beta, noising.Dropout(0.5)), report.SPEED_LIMITS["exact_d20_s"]),
+        (
+            "derivatives.softplus_derivatives(400, z)",
+            "all orders 0 to 400 at z = 0.7",
+            lambda: derivatives.softplus_derivatives(400, 0.7),
+            report.SPEED_LIMITS["softplus_derivatives_400_s"],
+        ),
+        (
+            "regularizer.exact",
+            "logistic, dropout delta=0.5, one example, d=20 (1,048,576 masks)",
+            lambda: regularizer.exact(x, beta, noising.Dropout(0.5)),
+            report.SPEED_LIMITS["exact_d20_s"],
+        ),
     ]
     rows = []
     for call_name, problem, call, limit in calls:
         call()  # warm-up (caches, first-call imports)
         seconds, _ = best_of(call, 3)
-        rows.append({"call": call_name, "problem": problem, "seconds": seconds, "limit_s": limit,
-                     "within": seconds <= limit})
+        rows.append(
+            {
+                "call": call_name,
+                "problem": problem,
+                "seconds": seconds,
+                "limit_s": limit,
+                "within": seconds <= limit,
+            }
+        )
     return rows
 
 
@@ -446,13 +533,16 @@ def sparse_speed(*, fit=True, repeat=7):
     pen = penalties.DropoutPenalty(X, delta)
     X2 = pen._X2
     r, a, b2 = rng.standard_normal(n), rng.random(n), beta * beta
-    best = _interleaved_best({
-        "X beta": lambda: X @ beta,
-        "X^T r": lambda: X.T @ r,
-        "X^2 beta^2": lambda: X2 @ b2,
-        "(X^2)^T a": lambda: X2.T @ a,
-        "penalty": lambda: pen.value_and_grad(beta),
-    }, repeat)
+    best = _interleaved_best(
+        {
+            "X beta": lambda: X @ beta,
+            "X^T r": lambda: X.T @ r,
+            "X^2 beta^2": lambda: X2 @ b2,
+            "(X^2)^T a": lambda: X2.T @ a,
+            "penalty": lambda: pen.value_and_grad(beta),
+        },
+        repeat,
+    )
     names = ("X beta", "X^T r", "X^2 beta^2", "(X^2)^T a")
     products = {k: best[k][1] for k in names}  # CPU seconds
     products_wall = {k: best[k][0] for k in names}
@@ -462,12 +552,19 @@ def sparse_speed(*, fit=True, repeat=7):
     rel_full = abs(value - reference) / abs(reference)
     out["penalty_vs_products"] = {
         "problem": f"n={n:,} x d={d:,}, {X.nnz:,} stored values (counts), delta={delta}, logistic",
-        "nnz": int(X.nnz), "clock": "CPU time of the process (time.process_time)",
-        "products_s": products, "products_total_s": sum(products.values()),
-        "penalty_s": best["penalty"][1], "ratio": best["penalty"][1] / sum(products.values()),
-        "wall": {"products_s": products_wall, "penalty_s": best["penalty"][0],
-                 "ratio": best["penalty"][0] / sum(products_wall.values())},
-        "relative_difference": rel_full, "repeat": repeat,
+        "nnz": int(X.nnz),
+        "clock": "CPU time of the process (time.process_time)",
+        "products_s": products,
+        "products_total_s": sum(products.values()),
+        "penalty_s": best["penalty"][1],
+        "ratio": best["penalty"][1] / sum(products.values()),
+        "wall": {
+            "products_s": products_wall,
+            "penalty_s": best["penalty"][0],
+            "ratio": best["penalty"][0] / sum(products_wall.values()),
+        },
+        "relative_difference": rel_full,
+        "repeat": repeat,
     }
 
     import scipy.sparse as sp
@@ -476,15 +573,22 @@ def sparse_speed(*, fit=True, repeat=7):
     dense = small.toarray()
     bs = 0.05 * rng.standard_normal(2_000)
     p_sparse, p_dense = penalties.DropoutPenalty(small, delta), penalties.DropoutPenalty(dense, delta)
-    best_small = {k: cpu for k, (_, cpu) in _interleaved_best(
-        {"sparse": lambda: p_sparse.value_and_grad(bs), "dense": lambda: p_dense.value_and_grad(bs)}, repeat).items()}
+    best_small = {
+        k: cpu
+        for k, (_, cpu) in _interleaved_best(
+            {"sparse": lambda: p_sparse.value_and_grad(bs), "dense": lambda: p_dense.value_and_grad(bs)},
+            repeat,
+        ).items()
+    }
     (vs, gs), (vd, gd) = p_sparse.value_and_grad(bs), p_dense.value_and_grad(bs)
     rel_small = max(abs(vs - vd) / abs(vd), float(np.max(np.abs(gs - gd)) / np.max(np.abs(gd))))
     out["sparse_vs_dense"] = {
         "problem": f"n=5,000 x d=2,000, {small.nnz:,} stored values (2%); the dense copy is "
-                   f"{dense.nbytes / 2**20:.0f} MiB",
-        "sparse_s": best_small["sparse"], "dense_s": best_small["dense"],
-        "speedup": best_small["dense"] / best_small["sparse"], "relative_difference": rel_small,
+        f"{dense.nbytes / 2**20:.0f} MiB",
+        "sparse_s": best_small["sparse"],
+        "dense_s": best_small["dense"],
+        "speedup": best_small["dense"] / best_small["sparse"],
+        "relative_difference": rel_small,
     }
     dense = p_dense = None  # free the dense copy before the IMDB-sized fit
 
@@ -498,10 +602,15 @@ def sparse_speed(*, fit=True, repeat=7):
         tracemalloc.stop()
         out["imdb_fit"] = {
             "problem": f"fit_glm(X, y, DropoutPenalty(X, {delta}), tol={tol}) on the design of (1)",
-            "seconds": seconds, "cpu_s": cpu, "n_iter": res.n_iter, "success": bool(res.success),
-            "grad_norm": res.grad_norm, "peak_mib": peak / 2**20,
+            "seconds": seconds,
+            "cpu_s": cpu,
+            "n_iter": res.n_iter,
+            "success": bool(res.success),
+            "grad_norm": res.grad_norm,
+            "peak_mib": peak / 2**20,
             "design_mib": (X.data.nbytes + X.indices.nbytes + X.indptr.nbytes) / 2**20,
-            "dense_gib": n * d * 8 / 2**30, "finite": bool(np.isfinite(res.fun)),
+            "dense_gib": n * d * 8 / 2**30,
+            "finite": bool(np.isfinite(res.fun)),
         }
     out["agree"] = rel_full < 1e-10 and rel_small < 1e-10 and out.get("imdb_fit", {}).get("finite", True)
     return out
@@ -512,12 +621,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="no book builds (no determinism check)")
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
-    parser.add_argument("--out", default=None,
-                        help="folder for results.json and results.md (default bench/; with --only, nothing "
-                             "is written unless --out is given)")
-    parser.add_argument("--only", choices=["sparse"],
-                        help="run one part only and print it (sparse: issue 13's sparse timings, ~3 minutes); "
-                             "the committed bench/results.* come from full runs")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="folder for results.json and results.md (default bench/; with --only, nothing "
+        "is written unless --out is given)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["sparse"],
+        help="run one part only and print it (sparse: issue 13's sparse timings, ~3 minutes); "
+        "the committed bench/results.* come from full runs",
+    )
     args = parser.parse_args(argv)
     if args.only:
         return only(args.only, args.out)
@@ -536,7 +651,7 @@ def main(argv=None):
         "budgets": dict(report.BUDGETS),
         "notes": [],
         "tree": "a copy of the working tree at the start of the run (builds, executions and tests "
-                "all use it, with PYTHONPATH on its src/)",
+        "all use it, with PYTHONPATH on its src/)",
     }
     build_dir = None
     if not args.skip_build:
@@ -571,8 +686,10 @@ def main(argv=None):
     out = Path(args.out or HERE)
     (out / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     (out / "results.md").write_text(report.markdown(results), encoding="utf-8")
-    print(f"[bench] wrote {out / 'results.json'} and {out / 'results.md'} "
-          f"in {results['bench_total_s']} s", flush=True)
+    print(
+        f"[bench] wrote {out / 'results.json'} and {out / 'results.md'} in {results['bench_total_s']} s",
+        flush=True,
+    )
     failures = report.failures(results)
     for line in failures:
         print(f"[bench] FAILED: {line}", file=sys.stderr)
@@ -582,10 +699,16 @@ def main(argv=None):
 def only(part, out_dir):
     """Run one part of the benchmark (``--only``) and print its report section."""
     sys.path.insert(0, str(ROOT / "src"))
-    print(f"[bench] only {part}: sparse designs, the dropout penalty at IMDB's size, densified, a full fit ...",
-          flush=True)
-    results = {"generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-               "git": git_state(), "machine": machine(), "sparse": sparse_speed()}
+    print(
+        f"[bench] only {part}: sparse designs, the dropout penalty at IMDB's size, densified, a full fit ...",
+        flush=True,
+    )
+    results = {
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "git": git_state(),
+        "machine": machine(),
+        "sparse": sparse_speed(),
+    }
     print("\n".join(report.sparse_section(results["sparse"])))
     if out_dir:
         path = Path(out_dir) / f"results-{part}.json"
