@@ -54,11 +54,20 @@ def test_run_seed_equal_budgets_and_paired_summary(split):
     assert 0.0 <= r.l2 <= 1.0 and set(r.semi) == {50, 150}
     assert r.l2_val.shape == (4,) and r.dropout_val.shape == (4,)
     assert r.semi_alpha[50] in (0.0, 0.1, 1.0) and r.alpha_test[150].shape == (2,)
+    # the shared candidate (no penalty, same stopping rule) and its control
+    assert 0.0 <= r.none_test <= 1.0 and isinstance(r.dropout_none, bool)
+    assert r.l2_none == (r.l2_choice == 0.0) and r.dropout_none == (r.dropout_choice == 0.0)
+    if r.dropout_none:
+        assert r.dropout == r.none_test
     # deterministic: the same split gives the same fits
     assert res[0].l2 == res[1].l2 and res[0].semi == res[1].semi
     s = ex.summarise(res, [50, 150])
-    assert set(s) == {"dropout - L2", "semi(m=50) - dropout", "semi(m=150) - dropout"}
+    assert set(s) == {"dropout - L2", "no penalty - L2", "no penalty - dropout",
+                      "semi(m=50) - dropout", "semi(m=150) - dropout"}
+    assert s["no penalty - L2"]["mean"] == pytest.approx(r.none_test - r.l2)
     assert s["dropout - L2"]["mean"] == pytest.approx(r.dropout - r.l2)
+    tight = ex.run_seed(split, lams, deltas, alphas, [50], n_refine=2, tol=1e-3, tight_tols=(1e-5,))
+    assert set(tight.dropout_tight) == {1e-5} and 0.0 <= tight.dropout_tight[1e-5] <= 1.0
     with pytest.raises(ValueError, match="budgets"):
         ex.run_seed(split, lams, deltas, [0.1], [50], n_refine=2)
     with pytest.raises(ValueError):

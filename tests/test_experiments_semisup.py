@@ -147,8 +147,13 @@ def test_gain_table_and_markdown():
         ([0.01, -0.02], [0.03, 0.04], verdicts.CORRECTED),
         ([-0.01, -0.02], [0.03, 0.04], verdicts.NOT_ESTABLISHED),
         ([-0.05, -0.04], [-0.01, -0.02], verdicts.FAILS),
-        # one interval below zero, one containing it: cannot tell
-        ([-0.03, -0.05], [-0.01, 0.02], verdicts.NOT_ESTABLISHED),
+        # a significant loss at one setting outweighs a gain at another
+        ([0.01, -0.05], [0.03, -0.01], verdicts.FAILS),
+        ([-0.01, -0.05], [0.03, -0.01], verdicts.FAILS),
+        # one interval below zero, one containing it: a significant loss
+        ([-0.03, -0.05], [-0.01, 0.02], verdicts.FAILS),
+        # no interval excludes zero: cannot tell
+        ([-0.03, -0.05], [0.01, 0.02], verdicts.NOT_ESTABLISHED),
     ],
 )
 def test_verdict_follows_the_intervals(lows, highs, expected):

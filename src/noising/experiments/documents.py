@@ -25,7 +25,11 @@ log-likelihood, :func:`select`):
   then :math:`R` values of :math:`\\alpha` at the best :math:`\\delta` of the
   :math:`K`.
 
-So the semi-supervised method can only differ from dropout through its use of
+All three also get one shared candidate, the unpenalised fit stopped by the
+same rule (the :math:`\\lambda\\to0` and :math:`\\delta\\to0` end of both
+grids), so neither penalty can win merely because "no penalty, stopped early"
+is among its candidates and not among the other's; its test accuracy is also
+reported as a control. So the semi-supervised method can only differ from dropout through its use of
 unlabelled rows, with the same number of chances to fit the validation set.
 :func:`run_seed` does this for one seed (one corpus) and every unlabelled-set
 size; :func:`summarise` gives paired differences with 95 % Student-t intervals.
@@ -221,6 +225,15 @@ class SeedResult:
         :math:`\\alpha=0` end of the sweep).
     iterations : int
         L-BFGS iterations over all fits of the seed.
+    none_test : float
+        Test accuracy of the shared candidate, the unpenalised fit stopped by
+        the same rule (the control).
+    l2_none, dropout_none : bool
+        Whether validation chose the unpenalised candidate for :math:`L_2`
+        (resp. dropout).
+    dropout_tight : dict
+        ``{tol: test accuracy}`` of the chosen dropout candidate refitted with
+        each tighter tolerance of ``tight_tols`` (:func:`run_seed`).
     """
 
     l2: float
@@ -236,9 +249,13 @@ class SeedResult:
     alpha_test: dict = field(default_factory=dict, repr=False)
     dropout_coarse_test: float = 0.0
     iterations: int = 0
+    none_test: float = 0.0
+    l2_none: bool = False
+    dropout_none: bool = False
+    dropout_tight: dict = field(default_factory=dict)
 
 
-def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4):
+def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4, tight_tols=()):
     """Tune and test :math:`L_2`, dropout and semi-supervised dropout on one corpus.
 
     Parameters
@@ -257,6 +274,9 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4):
         Refining candidates for :math:`L_2` and dropout (even).
     tol : float
         Gradient tolerance of :func:`noising.fit.fit_glm` (per labelled row).
+    tight_tols : sequence of float
+        Tighter tolerances at which the chosen dropout candidate (only it) is
+        refitted and tested: the sensitivity of the result to the stopping rule.
 
     Returns
     -------
@@ -286,21 +306,28 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4):
     def test_acc(beta):
         return accuracy(split.X_test, split.y_test, beta)
 
-    # L2: coarse grid, then refine around the best
+    # the shared candidate: no penalty, the same stopping rule
+    none = path([None])
+
+    # L2: coarse grid, then refine around the best; the shared candidate last
     l2_betas = path([L2(lam, unpenalized=[0]) for lam in lams])
     i_l2, l2_val = select(l2_betas, split.X_val, split.y_val)
     l2_ref = refine(lams, i_l2, n_refine)
-    l2_all = l2_betas + path([L2(lam, unpenalized=[0]) for lam in l2_ref])
+    l2_all = l2_betas + path([L2(lam, unpenalized=[0]) for lam in l2_ref]) + none
     j, _ = select(l2_all, split.X_val, split.y_val)
-    l2_values = np.r_[lams, l2_ref]
+    l2_values = np.r_[lams, l2_ref, 0.0]
 
     # dropout: coarse grid in the odds, then refine
     drop_betas = path([DropoutPenalty(X, dl, unpenalized=[0]) for dl in deltas])
     i_d, drop_val = select(drop_betas, split.X_val, split.y_val)
     d_ref = _from_odds(refine(_odds(deltas), i_d, n_refine))
-    drop_all = drop_betas + path([DropoutPenalty(X, dl, unpenalized=[0]) for dl in d_ref])
+    drop_all = drop_betas + path([DropoutPenalty(X, dl, unpenalized=[0]) for dl in d_ref]) + none
     k, _ = select(drop_all, split.X_val, split.y_val)
-    delta_values = np.r_[deltas, d_ref]
+    delta_values = np.r_[deltas, d_ref, 0.0]
+    tight = {}
+    for t in tight_tols:
+        pen = None if delta_values[k] == 0 else DropoutPenalty(X, delta_values[k], unpenalized=[0])
+        tight[float(t)] = test_acc(fit_glm(X, y, pen, tol=t).beta)
 
     # semi-supervised dropout: the coarse dropout fits (alpha = 0) and R values of alpha at the coarse best delta
     semi, semi_alpha, alpha_val, alpha_test = {}, {}, {}, {}
@@ -309,10 +336,11 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4):
         betas = path(
             [SemiSupervisedDropoutPenalty(X, Z, deltas[i_d], a, unpenalized=[0]) for a in alphas]
         )
-        cand = drop_betas + betas
+        cand = drop_betas + none + betas
         s, _ = select(cand, split.X_val, split.y_val)
         semi[int(m)] = test_acc(cand[s])
-        semi_alpha[int(m)] = 0.0 if s < len(drop_betas) else float(alphas[s - len(drop_betas)])
+        n0 = len(drop_betas) + 1
+        semi_alpha[int(m)] = 0.0 if s < n0 else float(alphas[s - n0])
         alpha_val[int(m)] = np.array([accuracy(split.X_val, split.y_val, b) for b in betas])
         alpha_test[int(m)] = np.array([test_acc(b) for b in betas])
 
@@ -330,6 +358,10 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4):
         alpha_test=alpha_test,
         dropout_coarse_test=test_acc(drop_betas[i_d]),
         iterations=its,
+        none_test=test_acc(none[0]),
+        l2_none=bool(j == len(l2_all) - 1),
+        dropout_none=bool(k == len(drop_all) - 1),
+        dropout_tight=tight,
     )
 
 
@@ -347,7 +379,9 @@ def summarise(results, ms):
     Returns
     -------
     dict
-        ``"dropout - L2"`` and ``"semi(m) - dropout"`` for each ``m``, each a dict
+        ``"dropout - L2"``, the controls ``"no penalty - L2"`` and
+        ``"no penalty - dropout"`` (the shared unpenalised, early-stopped fit),
+        and ``"semi(m) - dropout"`` for each ``m``, each a dict
         with the ``mean``, ``low`` and ``high`` of the difference (accuracy, as a
         fraction), the mean accuracies of the two methods (``a``, ``b``) and
         the number of ``seeds``.
@@ -363,6 +397,8 @@ def summarise(results, ms):
                 "a": float(a.mean()), "b": float(b.mean()), "seeds": len(a)}
 
     rows["dropout - L2"] = row([r.dropout for r in results], [r.l2 for r in results])
+    rows["no penalty - L2"] = row([r.none_test for r in results], [r.l2 for r in results])
+    rows["no penalty - dropout"] = row([r.none_test for r in results], [r.dropout for r in results])
     for m in ms:
         rows[f"semi(m={int(m)}) - dropout"] = row([r.semi[int(m)] for r in results], [r.dropout for r in results])
     return rows

@@ -970,11 +970,13 @@ def verdict(lows, highs):
 
     Uses :func:`noising.verdicts.from_interval` with threshold 0:
 
+    * some interval below zero (a significant loss at any setting): "fails",
+      since a method that loses somewhere does not "consistently" help;
     * every interval above zero: the verdict of the weakest one ("holds");
     * some but not all above zero: the claim holds only in those settings, so
       ``from_interval(..., scope_ok=False)`` ("holds with a correction");
-    * none above zero: "fails" if every interval lies below zero, otherwise
-      "not established" (the verdict of an interval that contains zero).
+    * otherwise (none above zero, none below): "not established" (the
+      verdict of an interval that contains zero).
 
     Parameters
     ----------
@@ -989,6 +991,9 @@ def verdict(lows, highs):
     if lows.shape != highs.shape or lows.ndim != 1 or lows.size == 0:
         raise ValueError("lows and highs must be 1-D of the same non-zero length.")
     above = lows > 0
+    if np.any(highs < 0):
+        k = int(np.argmin(highs))
+        return verdicts.from_interval(lows[k], highs[k])
     if above.all():
         k = int(np.argmin(lows))
         return verdicts.from_interval(lows[k], highs[k])
