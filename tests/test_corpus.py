@@ -1,4 +1,5 @@
 """The IMDB-shaped corpus generator (noising.corpus)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -72,7 +73,7 @@ def test_sentiment_words_are_mostly_rare_and_carry_the_label():
     assert score[y].mean() > score[~y].mean() + 1.0
     # and the label is not carried by the neutral words: same mean use of the neutral vocabulary
     neutral = np.zeros(SMALL.vocab)
-    neutral[:SMALL.neutral_top] = 1.0
+    neutral[: SMALL.neutral_top] = 1.0
     n_pos, n_neg = (X @ neutral)[y].mean(), (X @ neutral)[~y].mean()
     assert abs(n_pos - n_neg) < 0.05 * n_neg
 
@@ -81,9 +82,10 @@ def test_burstiness_lowers_distinct_words():
     kw = dict(vocab=20_000, n_sentiment=600)
     plain = corpus.make_corpus(500, 1, 0, model=corpus.CorpusModel(repeat=0.0, **kw), seed=4)
     bursty = corpus.make_corpus(500, 1, 0, model=corpus.CorpusModel(repeat=0.3, **kw), seed=4)
-    assert corpus.describe(bursty.X_train)["distinct_per_doc_mean"] < 0.9 * corpus.describe(plain.X_train)[
-        "distinct_per_doc_mean"
-    ]
+    assert (
+        corpus.describe(bursty.X_train)["distinct_per_doc_mean"]
+        < 0.9 * corpus.describe(plain.X_train)["distinct_per_doc_mean"]
+    )
 
 
 def test_describe_on_a_known_matrix():

@@ -1,4 +1,5 @@
 """Drivers of the document-classification chapter (noising.experiments.documents)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -62,8 +63,13 @@ def test_run_seed_equal_budgets_and_paired_summary(split):
     # deterministic: the same split gives the same fits
     assert res[0].l2 == res[1].l2 and res[0].semi == res[1].semi
     s = ex.summarise(res, [50, 150])
-    assert set(s) == {"dropout - L2", "no penalty - L2", "no penalty - dropout",
-                      "semi(m=50) - dropout", "semi(m=150) - dropout"}
+    assert set(s) == {
+        "dropout - L2",
+        "no penalty - L2",
+        "no penalty - dropout",
+        "semi(m=50) - dropout",
+        "semi(m=150) - dropout",
+    }
     assert s["no penalty - L2"]["mean"] == pytest.approx(r.none_test - r.l2)
     assert s["dropout - L2"]["mean"] == pytest.approx(r.dropout - r.l2)
     tight = ex.run_seed(split, lams, deltas, alphas, [50], n_refine=2, tol=1e-3, tight_tols=(1e-5,))

@@ -55,6 +55,7 @@ bigrams, no topics (the base distribution is shared by every document), no
 negation or other interactions between words, and labels balanced in
 expectation with no neutral reviews.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -131,7 +132,9 @@ class CorpusModel:
                 f"({self.vocab}); the sentiment words are drawn among the ranks above neutral_top."
             )
         check_scalar(self.polarity_sd, "polarity_sd", min=0, include_min=False, max=50)
-        check_scalar(self.sentiment_share, "sentiment_share", min=0, max=1, include_min=False, include_max=False)
+        check_scalar(
+            self.sentiment_share, "sentiment_share", min=0, max=1, include_min=False, include_max=False
+        )
         check_scalar(self.share_concentration, "share_concentration", min=0, include_min=False, max=1e6)
         check_scalar(self.median_length, "median_length", min=1, max=1e6)
         check_scalar(self.length_sd, "length_sd", min=0, max=5)
@@ -181,7 +184,9 @@ class Corpus:
 
 
 def _draw_polarity(model, rng):
-    sentiment = np.sort(rng.choice(np.arange(model.neutral_top, model.vocab), size=model.n_sentiment, replace=False))
+    sentiment = np.sort(
+        rng.choice(np.arange(model.neutral_top, model.vocab), size=model.n_sentiment, replace=False)
+    )
     polarity = np.zeros(model.vocab)
     polarity[sentiment] = rng.normal(0.0, model.polarity_sd, size=model.n_sentiment)
     return polarity, sentiment
@@ -312,7 +317,9 @@ def make_corpus(n_train=25_000, n_test=25_000, n_unlabelled=50_000, *, model=Non
     q = model.base_frequencies()
     background = _Alias(q)
     tables = [_Alias(q[sentiment] * np.exp(c * polarity[sentiment])) for c in (-1.0, 1.0)]
-    parts = [_draw_documents(n, model, background, tables, sentiment, rng) for n in (n_train, n_test, n_unlabelled)]
+    parts = [
+        _draw_documents(n, model, background, tables, sentiment, rng) for n in (n_train, n_test, n_unlabelled)
+    ]
     return Corpus(
         X_train=parts[0][0],
         y_train=parts[0][1],

@@ -34,6 +34,7 @@ unlabelled rows, with the same number of chances to fit the validation set.
 :func:`run_seed` does this for one seed (one corpus) and every unlabelled-set
 size; :func:`summarise` gives paired differences with 95 % Student-t intervals.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -128,8 +129,14 @@ def make_split(seed, n, n_val, n_test, m, *, model=None, min_df=3):
 
     L = design(lab)
     return Split(
-        X=L[:n], y=c.y_train[:n], X_val=L[n:], y_val=c.y_train[n:],
-        X_test=design(test), y_test=c.y_test, Z=design(pool), words=words,
+        X=L[:n],
+        y=c.y_train[:n],
+        X_val=L[n:],
+        y_val=c.y_train[n:],
+        X_test=design(test),
+        y_test=c.y_test,
+        Z=design(pool),
+        words=words,
     )
 
 
@@ -284,9 +291,7 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4, tight_tol
     """
     lams, deltas, alphas = (np.asarray(a, dtype=float) for a in (lams, deltas, alphas))
     if alphas.size != n_refine:
-        raise ValueError(
-            f"{alphas.size} values of alpha but n_refine={n_refine}; the budgets must be equal."
-        )
+        raise ValueError(f"{alphas.size} values of alpha but n_refine={n_refine}; the budgets must be equal.")
     if any(int(m) != m or m < 1 or m > split.Z.shape[0] for m in ms):
         raise ValueError(f"each m must be an integer in [1, {split.Z.shape[0]}], got {list(ms)!r}.")
     X, y = split.X, split.y
@@ -333,9 +338,7 @@ def run_seed(split, lams, deltas, alphas, ms, *, n_refine=4, tol=1e-4, tight_tol
     semi, semi_alpha, alpha_val, alpha_test = {}, {}, {}, {}
     for m in ms:
         Z = split.Z[: int(m)]
-        betas = path(
-            [SemiSupervisedDropoutPenalty(X, Z, deltas[i_d], a, unpenalized=[0]) for a in alphas]
-        )
+        betas = path([SemiSupervisedDropoutPenalty(X, Z, deltas[i_d], a, unpenalized=[0]) for a in alphas])
         cand = drop_betas + none + betas
         s, _ = select(cand, split.X_val, split.y_val)
         semi[int(m)] = test_acc(cand[s])
@@ -393,12 +396,20 @@ def summarise(results, ms):
     def row(a, b):
         a, b = np.asarray(a), np.asarray(b)
         mean, lo, hi = t_interval(a - b)
-        return {"mean": float(mean), "low": float(lo), "high": float(hi),
-                "a": float(a.mean()), "b": float(b.mean()), "seeds": len(a)}
+        return {
+            "mean": float(mean),
+            "low": float(lo),
+            "high": float(hi),
+            "a": float(a.mean()),
+            "b": float(b.mean()),
+            "seeds": len(a),
+        }
 
     rows["dropout - L2"] = row([r.dropout for r in results], [r.l2 for r in results])
     rows["no penalty - L2"] = row([r.none_test for r in results], [r.l2 for r in results])
     rows["no penalty - dropout"] = row([r.none_test for r in results], [r.dropout for r in results])
     for m in ms:
-        rows[f"semi(m={int(m)}) - dropout"] = row([r.semi[int(m)] for r in results], [r.dropout for r in results])
+        rows[f"semi(m={int(m)}) - dropout"] = row(
+            [r.semi[int(m)] for r in results], [r.dropout for r in results]
+        )
     return rows
