@@ -359,7 +359,7 @@ def sgd(
     delta=None,
     unpenalized=None,
 ):
-    """Plain SGD, :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t g_t` with :math:`\\eta_t = \\eta\\,t^{-\\text{decay}`.
+    """Plain SGD, :math:`\\hat\\beta_{t+1} = \\hat\\beta_t - \\eta_t g_t` with :math:`\\eta_t = \\eta\\,t^{-\\text{decay}}`.
 
     The step solves the linearised :math:`L_2`-proximal problem (Wager et al., 2013; ``eq-sgd-prox`` in the book).
 

@@ -328,9 +328,9 @@ class DropoutPenalty(Penalty):
 
     .. math::
 
-        \\lambda R^q(\\beta) = \\lambda\\frac{\\delta}{2(1-\\delta)}\\sum_{i=1}^n A''(x_i\\beta)
-        \\sum_{j\\notin U} x_{ij}^2\\beta_j^2
-        = \\lambda\\frac{\\delta}{2(1-\\delta)}\\,\\beta_{-U}^\\top\\diag(X^\\top V(\\beta)X)\\beta_{-U},
+        \\lambda R^q(\\beta) &= \\lambda\\frac{\\delta}{2(1-\\delta)}\\sum_{i=1}^n A''(x_i\\beta)
+        \\sum_{j\\notin U} x_{ij}^2\\beta_j^2 \\\\
+        &= \\lambda\\frac{\\delta}{2(1-\\delta)}\\,\\beta_{-U}^\\top\\diag(X^\\top V(\\beta)X)\\beta_{-U},
 
     where :math:`V(\\beta)=\\diag(A''(x_i\\beta))`. Columns in :math:`U`
     (``unpenalized``, e.g. an intercept) are not dropped, so they contribute to

@@ -38,9 +38,8 @@ class SemiSupervisedDropoutPenalty(Penalty):
 
     .. math::
 
-        R_*(\\beta) = \\frac{n}{n+\\alpha m}\\Bigl(R^q_X(\\beta) + \\alpha\\,R^q_Z(\\beta)\\Bigr),
-        \\qquad
-        R^q_X(\\beta) = \\frac{\\delta}{2(1-\\delta)}\\sum_{i=1}^n A''(x_i\\beta)\\sum_j x_{ij}^2\\beta_j^2 ,
+        R_*(\\beta) &= \\frac{n}{n+\\alpha m}\\Bigl(R^q_X(\\beta) + \\alpha\\,R^q_Z(\\beta)\\Bigr),\\\\
+        R^q_X(\\beta) &= \\frac{\\delta}{2(1-\\delta)}\\sum_{i=1}^n A''(x_i\\beta)\\sum_j x_{ij}^2\\beta_j^2 ,
 
     with :math:`R^q_Z` the same sum over the unlabelled rows :math:`z_k`.
 
