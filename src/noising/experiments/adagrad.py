@@ -223,56 +223,18 @@ def run_batch(
     ValueError
         For an unknown method or invalid arguments.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
-    X, y = _data(X, y)
-    h = _step_sizes(step_sizes)
-    decay = check_scalar(decay, "decay", min=0)
-    steps = check_count(steps, "steps")
-    record_every = check_count(record_every, "record_every")
-    refresh = check_count(refresh, "refresh")
-    eps = check_scalar(eps, "eps", min=0, include_min=False)
-    fam = get_family(family)
-    n, d = X.shape
-    rng = np.random.default_rng(seed)
-    order = np.concatenate([rng.permutation(n) for _ in range(-(-steps // n))])[:steps]
-    # diag(X^T V X) sums over rows; identical rows (a binary design has few distinct
-    # ones) are summed once, weighted by their count
-    rows, counts = np.unique(X, axis=0, return_counts=True)
-    rows2 = rows * rows
-    odds_inv = 1.0 / h  # delta / (1 - delta) of the dropout update
-    # A'' of the logistic family as one ufunc call (4x faster than the two sigmoids of
-    # the family's A2, equal to rounding; it is evaluated at every refresh)
-    curvature_of = _logistic_a2 if family == "logistic" else fam.A2
-    B = np.zeros((h.size, d))
-    acc = np.zeros_like(B)
-    divisor = np.ones_like(B)
-    paths, marks = [B.copy()], [0]
-    with np.errstate(all="ignore"):
-        for t, i in enumerate(order, start=1):
-            x = X[i]
-            G = (fam.A1(B @ x) - y[i])[:, None] * x
-            if method == "adagrad":
-                acc += G * G
-                divisor = np.sqrt(acc) + eps
-                rate = h * t ** (-decay)
-            elif method == "dropout":
-                if (t - 1) % refresh == 0:
-                    curvature = counts[:, None] * curvature_of(rows @ B.T)
-                    divisor = odds_inv[:, None] * (curvature.T @ rows2) + eps
-                rate = np.full(h.size, t ** (-decay))
-            else:
-                rate = h * t ** (-decay)
-            B = B - rate[:, None] * G / divisor
-            if t % record_every == 0 or t == steps:
-                # a row that left the finite numbers never comes back (inf and NaN
-                # propagate through every later step), so checking at the records
-                # flags the same runs as checking at every step
-                record = B.copy()
-                record[~np.all(np.isfinite(record), axis=1)] = np.nan
-                paths.append(record)
-                marks.append(t)
-    return BatchResult(np.stack(paths, axis=1), np.array(marks), h, method, decay)
+    # one training set is the case S = 1 of run_batches: one loop serves both
+    return run_batches(
+        [(seed, X, y)],
+        method,
+        step_sizes,
+        decay=decay,
+        steps=steps,
+        record_every=record_every,
+        refresh=refresh,
+        eps=eps,
+        family=family,
+    )[0]
 
 
 def run_batches(
@@ -323,7 +285,8 @@ def run_batches(
     refresh = check_count(refresh, "refresh")
     eps = check_scalar(eps, "eps", min=0, include_min=False)
     fam = get_family(family)
-    curvature_of = _logistic_a2 if family == "logistic" else fam.A2  # as in run_batch
+    # A'' of the logistic family as one ufunc call (equal to the family's A2 to rounding)
+    curvature_of = _logistic_a2 if family == "logistic" else fam.A2
     S, k = len(data), h.size
     # the examples of every update, set by set, in each set's own order
     Xo = np.empty((S, steps, d))
